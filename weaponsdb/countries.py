@@ -177,19 +177,33 @@ def _compact_ring(ring, digits: int) -> list[list[float]]:
 
 
 @functools.lru_cache(maxsize=None)
-def _basemap_json(digits: int) -> str:
-    features = []
-    for feature in _features("110m"):
+def _basemap(resolution: str, digits: int) -> tuple[tuple[tuple[float, float, float, float], str], ...]:
+    """(bounds, compact Feature JSON) per country, cached as text so each call gets fresh dicts."""
+    out = []
+    for feature in _features(resolution):
         polygons = []
         for polygon in feature["geometry"]["coordinates"]:
             rings = [r for r in (_compact_ring(r, digits) for r in polygon) if len(r) >= 4]
             if rings:
                 polygons.append(rings)
-        features.append({"type": "Feature", "properties": {"name": feature["properties"]["name"]},
-                         "geometry": {"type": "MultiPolygon", "coordinates": polygons}})
-    return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
+        if not polygons:
+            continue
+        xs = [x for p in polygons for x, _ in p[0]]
+        ys = [y for p in polygons for _, y in p[0]]
+        compact = {"type": "Feature", "properties": {"name": feature["properties"]["name"]},
+                   "geometry": {"type": "MultiPolygon", "coordinates": polygons}}
+        out.append(((min(xs), min(ys), max(xs), max(ys)), json.dumps(compact, separators=(",", ":"))))
+    return tuple(out)
 
 
-def basemap_geojson(digits: int = 3) -> dict:
-    """The 110m outlines as a compact FeatureCollection (rounded coordinates) for the offline basemap."""
-    return json.loads(_basemap_json(digits))
+def basemap_geojson(resolution: str = "110m", bbox=None, digits: int = 3) -> dict:
+    """Country outlines as a compact FeatureCollection (rounded coordinates) for the offline basemap.
+
+    ``bbox`` (west, south, east, north) keeps only countries that reach into it, so a regional
+    map can afford the finer 50m outlines without carrying the whole world.
+    """
+    def wanted(b):
+        return bbox is None or not (b[2] < bbox[0] or b[0] > bbox[2] or b[3] < bbox[1] or b[1] > bbox[3])
+
+    return {"type": "FeatureCollection",
+            "features": [json.loads(text) for b, text in _basemap(resolution, digits) if wanted(b)]}

@@ -109,7 +109,7 @@ def build_series(systems, max_km=None, min_km=None) -> list[Series]:
         if drawn_min >= drawn_max:
             raise InputError(f"bad minimum range {drawn_min:g} km: must be below the maximum range {drawn_max:g} km")
         i = len(series)
-        name = record["name"] if record else f"Range {format_distance(drawn_max)}"
+        name = record["name"] if record else "Ad-hoc range"
         series.append(Series(name, record, drawn_max, drawn_min, PALETTE[i % len(PALETTE)],
                              DASHES[(i // len(PALETTE)) % len(DASHES)]))
     return series
@@ -281,7 +281,7 @@ def _base_map(offline: bool) -> folium.Map:
                    attribution=BASEMAP_ATTRIBUTION,
                    style_function=lambda _f: {"color": "#ffffff", "weight": 0.6, "fillColor": "#c9c9c9",
                                               "fillOpacity": 1.0}).add_to(m)
-    m.get_root().header.add_child(Element("<style>.leaflet-container{background:#dfe9f2}</style>"), name="wdb_sea")
+    m.get_root().header.add_child(Element("<style>.folium-map.leaflet-container{background:#dfe9f2}</style>"), name="wdb_sea")
     return m
 
 
@@ -332,6 +332,33 @@ def draw(systems, launches, *, title=None, offline=False, uncertainty=False, max
 
         page = inline_assets(page)
     return page
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+
+
+def screenshot(html_path, png_path, width: int = 1200, height: int = 800) -> Path:
+    """A PNG of a map as a browser shows it (for READMEs and articles), via Playwright and system Chromium."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    png_path = Path(png_path)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                    args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
+            page.wait_for_selector("path.range-ring", state="attached")
+            with contextlib.suppress(Exception):
+                page.wait_for_load_state("networkidle", timeout=5000)
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(png_path))
+        finally:
+            browser.close()
+    return png_path
 
 
 def write_html(page: str, path) -> Path:
