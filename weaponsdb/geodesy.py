@@ -13,6 +13,8 @@ import numpy as np
 import pyproj
 import shapely
 
+from .errors import InputError
+
 GEOD = pyproj.Geod(ellps="WGS84")
 #: The longest geodesic on WGS84 (from any point to its antipode, over a pole), in metres.
 HALF_MERIDIAN_M = GEOD.inv(0.0, 90.0, 0.0, -90.0)[2]
@@ -53,8 +55,6 @@ def range_ring(lat: float, lon: float, max_km: float, min_km: float = 0.0):
 
 
 def _check_range(lat, lon, max_km, min_km):
-    from .errors import InputError
-
     if not (math.isfinite(lat) and -90.0 <= lat <= 90.0 and math.isfinite(lon)):
         raise InputError(f"bad launch point ({lat}, {lon}): latitude must be in [-90, 90], longitude finite")
     if not (math.isfinite(max_km) and max_km > 0):
@@ -73,7 +73,7 @@ def disk(lat: float, lon: float, radius_m: float):
     else:
         gen, size = _centre_generator(lat, lon, radius_m), radius_m
     t, x, y = _densify(gen, tolerance_m(radius_m), size)
-    jumps = np.abs(np.diff(x, append=x[:1])) > 180.0
+    jumps = np.abs(np.concatenate((x[1:], x[:1])) - x) > 180.0
     if not jumps.any() and radius_m < 0.45 * HALF_MERIDIAN_M:
         # No seam and too short to reach a pole: azimuth runs clockwise, so reverse for RFC 7946.
         return shapely.Polygon(np.column_stack([x[::-1], y[::-1]]))
@@ -147,36 +147,49 @@ def _initial_count(tol_fraction: float) -> int:
 
 
 def _densify(gen, tol_m, size_m):
-    """Sample the boundary and add points until every straight lon/lat edge is within tol/4 of the curve.
+    """Sample the boundary and split edges until each straight lon/lat edge is within tol/4 of the curve.
 
     The sagitta of each edge is estimated from the local curvature (Menger curvature of vertex
-    triples in a local metric frame): no extra geodesic calls, so the common case costs one ``fwd``.
+    triples in a local metric frame), so checking costs no geodesic calls; an edge that is too
+    coarse is split into as many pieces as the estimate asks for, so one pass usually suffices.
     """
     t = np.linspace(0.0, 360.0, _initial_count(tol_m / size_m), endpoint=False)
     x, y = gen(t)
     for _ in range(40):
-        bad = _coarse_edges(x, y, tol_m / 4.0)
-        if not bad.any():
+        pieces = _pieces_needed(x, y, tol_m / 4.0)
+        idx = np.flatnonzero(pieces > 1)
+        if idx.size == 0:
             break
-        idx = np.flatnonzero(bad)
-        t_mid = 0.5 * (t[idx] + np.append(t[1:], 360.0 + t[0])[idx])
-        xm, ym = gen(t_mid)
-        t, x, y = (np.insert(a, idx + 1, b) for a, b in ((t, t_mid), (x, xm), (y, ym)))
+        counts = pieces[idx]
+        start = np.repeat(t[idx], counts - 1)
+        span = np.repeat(np.append(t[1:], 360.0 + t[0])[idx] - t[idx], counts - 1)
+        step = np.concatenate([np.arange(1, k) / k for k in counts])
+        t_new = start + span * step
+        xn, yn = gen(t_new)
+        at = np.repeat(idx + 1, counts - 1)
+        t, x, y = (np.insert(a, at, b) for a, b in ((t, t_new), (x, xn), (y, yn)))
     return t, x, y
 
 
-def _coarse_edges(x, y, limit_m):
-    """Edges (i -> i+1, cyclic) whose estimated deviation from the true curve exceeds ``limit_m``."""
-    xc, yc = np.append(x, x[0]), np.append(y, y[0])
-    dlon = _wrap(np.diff(xc))
+def _pieces_needed(x, y, limit_m):
+    """How many pieces each edge (i -> i+1, cyclic) must be cut into to stay within ``limit_m`` of the curve.
+
+    Works on squared quantities so the common case (nothing to refine) stays a handful of array ops.
+    """
+    dlon = (np.concatenate((x[1:], x[:1])) - x + 180.0) % 360.0 - 180.0
     ex = dlon * np.cos(y * _DEG)
-    ey = np.diff(yc)
-    length = np.hypot(ex, ey)
-    px, py, plen = np.append(ex[-1], ex[:-1]), np.append(ey[-1], ey[:-1]), np.append(length[-1], length[:-1])
-    denom = plen * length * np.hypot(px + ex, py + ey)
-    kappa = 2.0 * np.abs(px * ey - py * ex) / np.where(denom > 0, denom, np.inf)
-    sagitta = np.maximum(kappa, np.append(kappa[1:], kappa[0])) * length**2 * (_DEG * _R_MEAN / 8.0)
-    return (sagitta > limit_m) | (np.abs(dlon) > _MAX_EDGE_LON_DEG)
+    ey = np.concatenate((y[1:], y[:1])) - y
+    px, py = np.concatenate((ex[-1:], ex[:-1])), np.concatenate((ey[-1:], ey[:-1]))
+    l2, p2 = ex * ex + ey * ey, px * px + py * py
+    cross = px * ey - py * ex
+    # Menger curvature at each vertex, squared: 4 cross^2 / (|prev|^2 |next|^2 |prev + next|^2).
+    denom = l2 * p2 * ((px + ex) ** 2 + (py + ey) ** 2)
+    k2 = 4.0 * cross * cross / np.where(denom > 0, denom, np.inf)
+    # Sagitta of edge i ~ kappa * L^2 / 8 with the larger curvature of its two ends; it shrinks with
+    # the square of the edge length, so k pieces divide it by k^2.
+    s2 = np.maximum(k2, np.concatenate((k2[1:], k2[:1]))) * l2 * l2 * (_DEG * _R_MEAN / 8.0) ** 2
+    need = np.maximum((s2 / (limit_m * limit_m)) ** 0.25 * 1.25, np.abs(dlon) / _MAX_EDGE_LON_DEG)
+    return np.minimum(np.ceil(need), 64).astype(np.int64)
 
 
 def _insert_seam_points(gen, t, x, y, crosses):
