@@ -451,7 +451,7 @@ def cmd_compare(args):
              + [f"{c.upper()} SHARE" for c in args.country] + (["TARGETS"] if targets else [])]
     for r in df.to_dict("records"):
         shares = [f"{100 * r['country_share'][c.upper()]:.1f}%" for c in args.country]
-        table.append([r["name"], f"{r['max_range_km']:,.0f}", f"{r['area_km2']:,.0f}", f"{r['added_km2']:,.0f}",
+        table.append([r["name"], f"{r['max_range_km']:,.1f}", f"{r['area_km2']:,.0f}", f"{r['added_km2']:,.0f}",
                       f"{r['overlap_km2']:,.0f}", f"{r['cities_in_range']:,}", f"{r['population_in_range']:,}"]
                      + shares + ([f"{r['targets_in_range']:,}"] if targets else []))
     _print_table(table)

@@ -1,0 +1,310 @@
+"""Reach tables, footprints and coverage comparisons checked against independent truth.
+
+Distances come from ``pyproj.Geod(ellps="WGS84").inv`` called here, never from the code under
+test; areas are checked against the inclusion-exclusion identity and a spherical-cap estimate.
+"""
+
+import math
+
+import numpy as np
+import pyproj
+import pytest
+import shapely
+
+from weaponsdb.catalog import load_catalog
+from weaponsdb.coverage import (
+    REACH_COLUMNS, compare, coverage_geometry, footprint, reach, reach_counts, read_targets,
+    distance_matrix_km,
+)
+from weaponsdb.errors import InputError, UnknownNameError
+from weaponsdb.gazetteer import cities
+from weaponsdb.geodesy import area_km2, tolerance_m
+from weaponsdb.points import Point
+
+GEOD = pyproj.Geod(ellps="WGS84")
+BELGOROD = Point(50.5954, 36.5873, "Belgorod")
+KYIV = Point(50.4501, 30.5234, "Kyiv")
+LONG = {"id": "long", "name": "Long", "max_range_km": 1000.0, "min_range_km": None}
+SHORT = {"id": "short", "name": "Short", "max_range_km": 120.0, "min_range_km": None}
+BAND = {"id": "band", "name": "Band", "max_range_km": 1000.0, "min_range_km": 500.0}
+
+
+def inv_km(lat1, lon1, lat2, lon2):
+    lat1, lon1, lat2, lon2 = (np.asarray(v, dtype=float) for v in np.broadcast_arrays(lat1, lon1, lat2, lon2))
+    return np.asarray(GEOD.inv(lon1.ravel(), lat1.ravel(), lon2.ravel(), lat2.ravel())[2]).reshape(lat1.shape) / 1000.0
+
+
+def random_points(rng, n, lat=(-70, 70), lon=(-180, 180), prefix="p"):
+    lats, lons = rng.uniform(*lat, n), rng.uniform(*lon, n)
+    return [Point(float(a), float(b), f"{prefix}{i}") for i, (a, b) in enumerate(zip(lats, lons))]
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+def test_kyiv_from_belgorod():
+    frame = reach([KYIV], [BELGOROD], [LONG, SHORT])
+    verdict = dict(zip(frame["system"], frame["in_range"]))
+    assert verdict == {"long": True, "short": False}
+    truth = inv_km(BELGOROD.lat, BELGOROD.lon, KYIV.lat, KYIV.lon)
+    assert np.allclose(frame["distance_km"], truth, rtol=0, atol=1e-6)
+
+
+def test_place_names_and_labels_are_accepted():
+    frame = reach(["Kyiv"], ["Launcher=50.5954, 36.5873"], [LONG])
+    assert frame.loc[0, "target"] == "Kyiv" and frame.loc[0, "launch"] == "Launcher"
+    assert bool(frame.loc[0, "in_range"])
+
+
+def test_every_catalogue_system_and_distances_match_inv(catalog):
+    rng = np.random.default_rng(1)
+    targets, launches = random_points(rng, 7, prefix="t"), random_points(rng, 4, prefix="l")
+    frame = reach(targets, launches, catalog=catalog)
+    assert tuple(frame.columns[:len(REACH_COLUMNS)]) == REACH_COLUMNS
+    assert len(frame) == len(catalog) * len(targets) * len(launches)
+    assert set(frame["system"]) == set(catalog.df.index)
+    assert not frame.duplicated(["system", "launch", "target"]).any()
+    truth = inv_km(frame["launch_lat"], frame["launch_lon"], frame["target_lat"], frame["target_lon"])
+    assert np.allclose(frame["distance_km"], truth, rtol=0, atol=1e-6)
+    for _, row in frame.sample(20, random_state=0).iterrows():
+        record = catalog.get(row["system"])
+        assert row["max_range_km"] == record["max_range_km"]
+        assert row["min_range_km"] == (record["min_range_km"] or 0.0)
+
+
+def test_systems_by_name_resolve_in_catalogue(catalog):
+    frame = reach([KYIV], [BELGOROD], ["Iskander-M"], catalog=catalog)
+    assert list(frame["system"]) == [catalog.resolve("Iskander-M")]
+
+
+def test_margin_sign_and_verdict_follow_true_distance():
+    rng = np.random.default_rng(2)
+    targets = random_points(rng, 40, lat=(40, 60), lon=(20, 50), prefix="t")
+    frame = reach(targets, [BELGOROD, KYIV], [LONG, SHORT, BAND])
+    d = inv_km(frame["launch_lat"], frame["launch_lon"], frame["target_lat"], frame["target_lon"])
+    hi = frame["max_range_km"].to_numpy()
+    lo = frame["min_range_km"].to_numpy()
+    assert np.allclose(frame["margin_km"], hi - d, atol=1e-6)
+    assert (np.sign(frame["margin_km"]) == np.sign(hi - d)).all()
+    assert (frame["in_range"].to_numpy() == ((d >= lo) & (d <= hi))).all()
+    assert frame["in_range"].any() and not frame["in_range"].all()
+
+
+def test_minimum_range_excludes_close_targets():
+    kharkiv, lviv = Point(49.9935, 36.2304, "Kharkiv"), Point(49.8397, 24.0297, "Lviv")
+    frame = reach([kharkiv, lviv], [BELGOROD], [BAND]).set_index("target")
+    assert inv_km(BELGOROD.lat, BELGOROD.lon, kharkiv.lat, kharkiv.lon) < 500
+    assert 500 < inv_km(BELGOROD.lat, BELGOROD.lon, lviv.lat, lviv.lon) < 1000
+    assert not frame.loc["Kharkiv", "in_range"] and frame.loc["Kharkiv", "margin_km"] > 0
+    assert frame.loc["Lviv", "in_range"]
+
+
+def test_sort_order_in_range_first_then_margin_descending():
+    rng = np.random.default_rng(3)
+    frame = reach(random_points(rng, 30, lat=(30, 70), lon=(0, 70)), [BELGOROD, KYIV], [LONG, SHORT, BAND])
+    flags = frame["in_range"].to_numpy()
+    assert flags.any() and not flags.all()
+    assert not flags[np.argmin(flags):].any(), "an in-range row follows an out-of-range one"
+    for block in (frame[flags], frame[~flags]):
+        assert (np.diff(block["margin_km"].to_numpy()) <= 0).all()
+
+
+def test_reach_counts_agree_with_reach_and_brute_force():
+    rng = np.random.default_rng(4)
+    targets, launches = random_points(rng, 50, prefix="t"), random_points(rng, 6, prefix="l")
+    systems = [LONG, SHORT, BAND, {"id": "far", "name": "Far", "max_range_km": 9000.0, "min_range_km": 2000.0}]
+    lo = np.array([s["min_range_km"] or 0.0 for s in systems])
+    hi = np.array([s["max_range_km"] for s in systems])
+    d = distance_matrix_km([p.lat for p in launches], [p.lon for p in launches],
+                           [p.lat for p in targets], [p.lon for p in targets])
+    truth = inv_km(np.array([p.lat for p in launches])[:, None], np.array([p.lon for p in launches])[:, None],
+                   np.array([p.lat for p in targets])[None], np.array([p.lon for p in targets])[None])
+    ok = (truth[None] >= lo[:, None, None]) & (truth[None] <= hi[:, None, None])
+    for block in (7, 1000, 1 << 23):
+        pairs, reached = reach_counts(d, lo, hi, block=block)
+        assert (pairs == ok.sum(axis=(1, 2))).all()
+        assert (reached == ok.any(axis=1)).all()
+    frame = reach(targets, launches, systems)
+    per_system = frame.groupby("system", sort=False)["in_range"].sum()
+    assert [int(per_system[s["id"]]) for s in systems] == list(ok.sum(axis=(1, 2)))
+
+
+@pytest.mark.parametrize("system", [LONG, BAND, SHORT])
+def test_footprint_membership_matches_inv(system):
+    target = KYIV
+    geom = footprint(target, system)
+    rng = np.random.default_rng(5)
+    n = 4000
+    hi, lo = system["max_range_km"], system["min_range_km"] or 0.0
+    az = rng.uniform(0, 360, n)
+    dist = rng.uniform(0.0, 1.3 * hi, n)
+    lon, lat, _ = GEOD.fwd(np.full(n, target.lon), np.full(n, target.lat), az, dist * 1000.0)
+    d = inv_km(lat, lon, target.lat, target.lon)
+    inside = shapely.contains_xy(geom, lon, lat)
+    tol = tolerance_m(hi * 1000.0) / 1000.0
+    clear = (np.abs(d - hi) > tol) & (np.abs(d - lo) > tol)
+    assert (inside[clear] == ((d >= lo) & (d <= hi))[clear]).all()
+    assert clear.sum() > 0.9 * n
+
+
+def test_footprint_is_where_reach_says_in_range():
+    geom = footprint(KYIV, None, max_km=450.0)
+    rng = np.random.default_rng(6)
+    launches = random_points(rng, 200, lat=(44, 57), lon=(22, 40), prefix="l")
+    frame = reach([KYIV], launches, [{"id": "x", "name": "X", "max_range_km": 450.0}])
+    d = frame["distance_km"].to_numpy()
+    clear = np.abs(d - 450.0) > tolerance_m(450_000.0) / 1000.0
+    inside = shapely.contains_xy(geom, frame["launch_lon"].to_numpy(), frame["launch_lat"].to_numpy())
+    assert (inside[clear] == frame["in_range"].to_numpy()[clear]).all()
+
+
+def test_footprint_overrides():
+    geom = footprint(KYIV, LONG, min_km=300.0)
+    near = GEOD.fwd(KYIV.lon, KYIV.lat, 90.0, 200_000.0)
+    mid = GEOD.fwd(KYIV.lon, KYIV.lat, 90.0, 600_000.0)
+    assert not geom.contains(shapely.Point(near[:2])) and geom.contains(shapely.Point(mid[:2]))
+    with pytest.raises(InputError):
+        footprint(KYIV, None)
+
+
+def cap_km2(r_km):
+    """Spherical cap on the WGS84 authalic sphere: a rough but independent area."""
+    radius = 6371.0072
+    return 2 * math.pi * radius**2 * (1 - math.cos(r_km / radius))
+
+
+MID = {"id": "mid", "name": "Mid", "max_range_km": 700.0, "min_range_km": None}
+
+
+def test_single_ring_area_close_to_spherical_cap():
+    assert compare([LONG], [KYIV])["area_km2"].iloc[0] == pytest.approx(cap_km2(1000.0), rel=1e-2)
+
+
+def test_compare_areas_satisfy_inclusion_exclusion():
+    launches = [BELGOROD, Point(45.0, 34.0, "Crimea")]
+    table = compare([BAND, MID], launches)
+    assert list(table["system"]) == ["band", "mid"]
+    first, second = table.iloc[0], table.iloc[1]
+    assert first["added_km2"] == 0.0 and first["overlap_km2"] == first["area_km2"]
+    union = area_km2(shapely.union_all([coverage_geometry(BAND, launches), coverage_geometry(MID, launches)]))
+    assert first["area_km2"] + second["area_km2"] - second["overlap_km2"] == pytest.approx(union, rel=1e-6)
+    assert second["added_km2"] == pytest.approx(second["area_km2"] - second["overlap_km2"], rel=1e-6)
+    assert 0 < second["overlap_km2"] < min(first["area_km2"], second["area_km2"])
+    assert second["added_km2"] > 0
+
+
+def test_added_and_overlap_of_annulus_and_disk():
+    table = compare([BAND, MID], [KYIV])
+    assert table.loc[1, "overlap_km2"] == pytest.approx(cap_km2(700.0) - cap_km2(500.0), rel=1e-2)
+    assert table.loc[1, "added_km2"] == pytest.approx(cap_km2(500.0), rel=1e-2)
+    nested = compare([LONG, MID], [KYIV, BELGOROD])
+    assert nested.loc[1, "added_km2"] == pytest.approx(0.0, abs=1e-6 * nested.loc[0, "area_km2"])
+    assert nested.loc[1, "overlap_km2"] == pytest.approx(nested.loc[1, "area_km2"], rel=1e-6)
+
+
+def test_compare_cities_against_brute_force():
+    launches = [BELGOROD, KYIV]
+    systems = [SHORT, BAND]
+    table = compare(systems, launches, top=4)
+    c = cities()
+    d = inv_km(np.array([p.lat for p in launches])[:, None], np.array([p.lon for p in launches])[:, None],
+               c["lat"][None], c["lon"][None])
+    for row, system in zip(table.itertuples(), systems):
+        lo, hi = system["min_range_km"] or 0.0, system["max_range_km"]
+        hit = ((d >= lo) & (d <= hi)).any(axis=0)
+        assert row.cities_in_range == hit.sum() > 0
+        assert row.population_in_range == c["population"][hit].sum()
+        order = np.argsort(-c["population"][hit], kind="stable")[:4]
+        assert row.top_cities == [f"{c['name'][hit][i]} ({c['country'][hit][i]})" for i in order]
+    assert "Kyiv (UA)" in table.loc[0, "top_cities"] and "Kyiv (UA)" not in table.loc[1, "top_cities"]
+
+
+def test_country_share():
+    world = {"id": "world", "name": "World", "max_range_km": 20_000.0}
+    table = compare([world, SHORT], [KYIV], countries=["Ukraine", "ua"])
+    assert set(table.loc[0, "country_share"]) == {"UKRAINE", "UA"}
+    assert table.loc[0, "country_share"]["UKRAINE"] == pytest.approx(1.0, abs=1e-6)
+    assert 0.0 < table.loc[1, "country_share"]["UA"] < 0.2
+    far = compare([SHORT], [Point(-35.28, 149.13, "Canberra")], countries=["UA"])
+    assert far.loc[0, "country_share"] == {"UA": 0.0}
+
+
+def test_unknown_country_raises_before_work():
+    with pytest.raises(UnknownNameError) as exc:
+        compare([LONG], [KYIV], countries=["UA", "Ukrane"])
+    assert exc.value.kind == "country"
+
+
+def test_empty_or_bad_inputs_raise_input_error():
+    with pytest.raises(InputError):
+        reach([], [BELGOROD], [LONG])
+    with pytest.raises(InputError):
+        reach([KYIV], [], [LONG])
+    with pytest.raises(InputError):
+        reach([KYIV], [BELGOROD], [{"id": "bad", "name": "Bad", "max_range_km": 100.0, "min_range_km": 200.0}])
+    with pytest.raises(InputError):
+        compare([], [KYIV])
+
+
+def write(tmp_path, text, name="targets.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_read_targets_coordinates(tmp_path):
+    path = write(tmp_path, "\ufeffName, Lat, Lon\nKyiv,50.4501,30.5234\n\n,-33.86,151.21\nDMS,50°36'N,36°35'E\n")
+    points = read_targets(path)
+    assert [p.label for p in points] == ["Kyiv", "-33.8600, 151.2100", "DMS"]
+    assert (points[0].lat, points[0].lon) == (50.4501, 30.5234)
+    assert points[2].lat == pytest.approx(50.6) and points[2].lon == pytest.approx(36 + 35 / 60)
+
+
+def test_read_targets_place_names(tmp_path):
+    points = read_targets(write(tmp_path, 'place\nKyiv\n"Odessa, US"\n"Site A=50.6,36.6"\n'))
+    assert [p.label for p in points] == ["Kyiv", "Odessa", "Site A"]
+    assert points[1].lon < -90  # Odessa, Texas
+    named = read_targets(write(tmp_path, "name,place\nCapital,Kyiv\n", "named.csv"))
+    assert named[0].label == "Capital" and inv_km(named[0].lat, named[0].lon, KYIV.lat, KYIV.lon) < 10
+    lone = read_targets(write(tmp_path, "name\nKharkiv\n", "lone.csv"))
+    assert lone[0].label == "Kharkiv"
+
+
+@pytest.mark.parametrize("text, line, problem", [
+    ("name,lat,lon\nA,50,30\nB,95,30\n", 3, "latitude"),
+    ("name,lat,lon\nA,50,30\nB,,30\n", 3, "lat is empty"),
+    ("name,lat,lon\nA,50,30\nB,50,abc\n", 3, "not a coordinate"),
+    ("name,lat,lon\nA,50,30,7\n", 2, "4 fields"),
+    ("name,lat,lon\nA,\"50,5\",30\n", 2, "decimal separator"),
+    ("place\nKyiv\n\nNowhereville Zzz\n", 4, "unknown place"),
+    ("city,x,y\nKyiv,1,2\n", 1, "header"),
+    ("name,lat\nA,50\n", 1, "header"),
+])
+def test_read_targets_bad_rows_name_file_and_line(tmp_path, text, line, problem):
+    path = write(tmp_path, text)
+    with pytest.raises(InputError) as exc:
+        read_targets(path)
+    assert f"{path}:{line}:" in str(exc.value)
+    assert problem in str(exc.value)
+
+
+def test_read_targets_reports_every_bad_row(tmp_path):
+    path = write(tmp_path, "name,lat,lon\nA,95,30\nB,50,30\nC,50,\n")
+    with pytest.raises(InputError) as exc:
+        read_targets(path)
+    assert f"{path}:2:" in str(exc.value) and f"{path}:4:" in str(exc.value)
+
+
+def test_read_targets_missing_or_empty_file(tmp_path):
+    with pytest.raises(InputError, match="not found"):
+        read_targets(tmp_path / "nope.csv")
+    with pytest.raises(InputError, match="no targets"):
+        read_targets(write(tmp_path, "name,lat,lon\n"))
+    with pytest.raises(InputError, match="no targets"):
+        read_targets(write(tmp_path, "", "empty.csv"))
+    with pytest.raises(InputError, match="UTF-8"):
+        path = tmp_path / "latin1.csv"
+        path.write_bytes("place\nK\xf6ln\n".encode("latin-1"))
+        read_targets(path)

@@ -1,0 +1,332 @@
+"""Who reaches what: launch/target pairs against every system's range, footprints and coverage comparisons.
+
+The geodesic solve is the only costly step, so it runs once per (launch, target) pair and every
+system's range is compared with the result by broadcasting; looping over systems would repeat it
+for each one. "In range" always means ``min <= exact geodesic distance <= max``, never a test
+against a ring polygon, whose boundary is only within ``geodesy.tolerance_m`` of the truth.
+"""
+
+import csv
+import io
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from .errors import InputError
+from .geodesy import area_km2, distances_m, range_ring
+from .points import Point, parse_point
+
+REACH_COLUMNS = (
+    "system", "name", "launch", "launch_lat", "launch_lon", "target", "target_lat", "target_lon",
+    "distance_km", "min_range_km", "max_range_km", "in_range", "margin_km",
+)
+COMPARE_COLUMNS = (
+    "system", "name", "max_range_km", "area_km2", "added_km2", "overlap_km2",
+    "cities_in_range", "population_in_range", "top_cities", "country_share",
+)
+#: Booleans evaluated at once by reach_counts: bounds its memory whatever the input size.
+BLOCK = 1 << 23
+
+
+def distance_matrix_km(launch_lat, launch_lon, target_lat, target_lon) -> np.ndarray:
+    """(launches, targets) geodesic distances in km, from a single ``distances_m`` call shared by all systems."""
+    lat1, lon1 = (np.asarray(v, dtype=float).reshape(-1, 1) for v in (launch_lat, launch_lon))
+    lat2, lon2 = (np.asarray(v, dtype=float).reshape(1, -1) for v in (target_lat, target_lon))
+    return distances_m(lat1, lon1, lat2, lon2) / 1000.0
+
+
+def in_range_matrix(distance_km, min_km, max_km) -> np.ndarray:
+    """``min <= d <= max`` for each system (new leading axis) against every distance, by broadcasting.
+
+    The single definition of "in range" behind reach(), reach_counts() and compare(). It holds
+    systems x distances booleans, so inputs too large for that go through reach_counts().
+    """
+    d = np.asarray(distance_km, dtype=float)
+    shape = (-1,) + (1,) * d.ndim
+    lo = np.asarray(min_km, dtype=float).reshape(shape)
+    hi = np.asarray(max_km, dtype=float).reshape(shape)
+    return (d >= lo) & (d <= hi)
+
+
+def reach_counts(distance_km, min_km, max_km, *, block: int = BLOCK) -> tuple[np.ndarray, np.ndarray]:
+    """Per system: how many (launch, target) pairs are in range, and which targets any launch reaches.
+
+    ``distance_km`` is (launches, targets). Returns ``(pairs, reached)``: int64 (systems,) and
+    bool (systems, targets). Every city against 100 launch points and the whole catalogue is
+    ~160 million verdicts, tens of gigabytes as reach()'s DataFrame; here in_range_matrix runs
+    over blocks of targets, so memory beyond the distance matrix stays at ``block`` booleans.
+    """
+    d = np.asarray(distance_km, dtype=float)
+    lo, hi = np.atleast_1d(np.asarray(min_km, dtype=float)), np.atleast_1d(np.asarray(max_km, dtype=float))
+    n_launch, n_target = d.shape
+    pairs = np.zeros(len(hi), dtype=np.int64)
+    reached = np.zeros((len(hi), n_target), dtype=bool)
+    step = max(1, block // max(1, len(hi) * n_launch))
+    for start in range(0, n_target, step):
+        ok = in_range_matrix(d[:, start:start + step], lo, hi)
+        pairs += np.count_nonzero(ok, axis=(1, 2))
+        reached[:, start:start + step] = ok.any(axis=1)
+    return pairs, reached
+
+
+def reach(targets, launches, systems=None, *, catalog=None) -> pd.DataFrame:
+    """Every (system, launch, target) verdict, in range first and then by margin, largest first.
+
+    ``systems`` are catalogue records (or names, resolved in ``catalog``); empty means the whole
+    catalogue (the bundled one unless ``catalog`` is given). ``margin_km`` is max range minus
+    distance: negative when the target is too far. A target closer than the minimum range has a
+    positive margin but is not in range.
+    """
+    targets, launches = _points(targets, "target"), _points(launches, "launch point")
+    records = _records(systems, catalog)
+    lo, hi = _ranges(records)
+    dist = distance_matrix_km([p.lat for p in launches], [p.lon for p in launches],
+                              [p.lat for p in targets], [p.lon for p in targets])
+    ok = in_range_matrix(dist, lo, hi)
+    s, l, t = np.indices(ok.shape).reshape(3, -1)
+    d = dist[l, t]
+    frame = pd.DataFrame({
+        "system": np.array([_system_id(r) for r in records], dtype=object)[s],
+        "name": np.array([str(r.get("name") or _system_id(r)) for r in records], dtype=object)[s],
+        "launch": np.array([p.label for p in launches], dtype=object)[l],
+        "launch_lat": np.array([p.lat for p in launches])[l],
+        "launch_lon": np.array([p.lon for p in launches])[l],
+        "target": np.array([p.label for p in targets], dtype=object)[t],
+        "target_lat": np.array([p.lat for p in targets])[t],
+        "target_lon": np.array([p.lon for p in targets])[t],
+        "distance_km": d,
+        "min_range_km": lo[s],
+        "max_range_km": hi[s],
+        "in_range": ok.ravel(),
+        "margin_km": hi[s] - d,
+    }, columns=list(REACH_COLUMNS))
+    order = np.lexsort((-frame["margin_km"].to_numpy(), ~frame["in_range"].to_numpy()))
+    return frame.iloc[order].reset_index(drop=True)
+
+
+def footprint(target, system=None, *, max_km=None, min_km=None):
+    """Where a launcher must stand to reach ``target``: the system's range ring centred on the target.
+
+    Geodesic distance is symmetric, so the launch footprint is the ring drawn around the target.
+    ``max_km``/``min_km`` override the system's ranges (and make ``system`` optional).
+    """
+    p = parse_point(target)
+    if system is None and max_km is None:
+        raise InputError("footprint needs a system or a maximum range")
+    lo, hi = (float(v[0]) for v in _ranges([system])) if system is not None else (0.0, None)
+    hi = hi if max_km is None else float(max_km)
+    lo = lo if min_km is None else float(min_km)
+    return range_ring(p.lat, p.lon, hi, lo)
+
+
+def coverage_geometry(system, launches):
+    """The area the system reaches from any of the launch points: the union of their range rings."""
+    points = _points(launches, "launch point")
+    (lo,), (hi,) = _ranges([system])
+    rings = [range_ring(p.lat, p.lon, float(hi), float(lo)) for p in points]
+    return rings[0] if len(rings) == 1 else shapely.orient_polygons(shapely.union_all(rings))
+
+
+def compare(systems, launches, *, countries=(), top: int = 5, targets=None) -> pd.DataFrame:
+    """One row per system (in the order given) over what it reaches from any of the launch points.
+
+    Areas are ellipsoidal; ``added_km2`` and ``overlap_km2`` are measured against the first
+    system, so the table reads as "what each alternative adds to the first". City counts use
+    exact distances from a launches x cities matrix computed once for all systems.
+    ``country_share`` maps each requested country, upper-cased as typed, to the fraction of its
+    area covered. With ``targets`` (the user's own places), ``targets_in_range`` counts them too.
+    """
+    from .countries import country_geometry
+    from .gazetteer import cities
+
+    outlines = {str(c).strip().upper(): country_geometry(c) for c in countries}
+    records = _records(systems, None, default_all=False)
+    lo, hi = _ranges(records)
+    points = _points(launches, "launch point")
+    table = cities()
+    dist = distance_matrix_km([p.lat for p in points], [p.lon for p in points], table["lat"], table["lon"])
+    _, reached = reach_counts(dist, lo, hi)
+    own = _points(targets, "target") if targets else []
+    if own:
+        own_dist = distance_matrix_km([p.lat for p in points], [p.lon for p in points], [t.lat for t in own], [t.lon for t in own])
+        own_reached = reach_counts(own_dist, lo, hi)[1]
+    country_area = {code: area_km2(shape) for code, shape in outlines.items()}
+    first, rows = None, []
+    for i, (record, hit, max_km) in enumerate(zip(records, reached, hi)):
+        geom = coverage_geometry(record, points)
+        first = first if i else geom
+        area = area_km2(geom)
+        index = np.flatnonzero(hit)
+        rows.append({
+            "system": _system_id(record),
+            "name": str(record.get("name") or _system_id(record)),
+            "max_range_km": float(max_km),
+            "area_km2": area,
+            "added_km2": 0.0 if i == 0 else area_km2(shapely.difference(geom, first)),
+            "overlap_km2": area if i == 0 else area_km2(shapely.intersection(geom, first)),
+            "cities_in_range": int(index.size),
+            "population_in_range": int(table["population"][index].sum()),
+            "top_cities": [f"{table['name'][j]} ({table['country'][j]})" for j in index[:max(0, top)]],
+            "country_share": {code: area_km2(shapely.intersection(geom, shape)) / country_area[code]
+                              for code, shape in outlines.items()},
+        })
+        if own:
+            rows[-1]["targets_in_range"] = int(own_reached[i].sum())
+    return pd.DataFrame(rows, columns=list(COMPARE_COLUMNS) + (["targets_in_range"] if own else []))
+
+
+def _points(values, what: str) -> list[Point]:
+    if isinstance(values, (str, Point)):
+        values = [values]
+    points = [parse_point(v) for v in (values or [])]
+    if not points:
+        raise InputError(f"no {what}s given: at least one is needed")
+    return points
+
+
+def _records(systems, catalog, default_all: bool = True) -> list[dict]:
+    """Catalogue records as given, names resolved in the catalogue; nothing given means all of it."""
+    if isinstance(systems, (str, dict)):
+        systems = [systems]
+    systems = list(systems or [])
+    if not systems and not default_all:
+        raise InputError("no systems given: at least one is needed")
+    if not systems or any(isinstance(s, str) for s in systems):
+        if catalog is None:
+            from .catalog import load_catalog
+
+            catalog = load_catalog()
+    if not systems:
+        return list(catalog.systems())
+    return [catalog.get(s) if isinstance(s, str) else s for s in systems]
+
+
+def _system_id(record: dict) -> str:
+    return str(record.get("id") or record.get("name") or "?")
+
+
+def _ranges(records) -> tuple[np.ndarray, np.ndarray]:
+    """(min, max) ranges in km as arrays, a missing minimum read as 0; InputError names a bad system."""
+    lo, hi = [], []
+    for r in records:
+        top = _km(r.get("max_range_km"))
+        bottom = _km(r.get("min_range_km")) or 0.0
+        if top is None or not top > 0:
+            raise InputError(f"system {_system_id(r)!r} has no usable maximum range ({r.get('max_range_km')!r})")
+        if not 0.0 <= bottom < top:
+            raise InputError(f"system {_system_id(r)!r}: minimum range {bottom:g} km must be at least 0 "
+                             f"and below the maximum range {top:g} km")
+        lo.append(bottom)
+        hi.append(top)
+    return np.array(lo, dtype=float), np.array(hi, dtype=float)
+
+
+def _km(value):
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+_EXPECTED = ("expected a UTF-8 CSV with a header row and columns name,lat,lon (decimal degrees or DMS) "
+             "or a single column place (place names or any point notation)")
+_LAT, _LON = ("lat", "latitude"), ("lon", "lng", "long", "longitude")
+_COORD_CELL = re.compile(r"^[\d\s.°º'\"′″+\-NSEWnsewdms]*\d[\d\s.°º'\"′″+\-NSEWnsewdms]*$")
+
+
+def read_targets(path) -> list[Point]:
+    """Targets from a CSV file (``--targets FILE.csv``): name,lat,lon columns, or one ``place`` column.
+
+    A ``place`` (or lone ``name``) column takes anything parse_point reads, place names included;
+    with both, ``name`` labels the place. Every bad row is reported as FILE:LINE so a long list
+    can be fixed in one pass.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"targets file {str(path)!r} not found: {_EXPECTED}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text: {_EXPECTED}") from None
+    except OSError as exc:
+        raise InputError(f"cannot read targets file {str(path)!r} ({exc.strerror or exc}): {_EXPECTED}") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header, columns, points, problems, end = None, {}, [], [], 0
+    try:
+        for row in reader:
+            line, end = end + 1, reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if header is None:
+                header = [cell.strip().lower() for cell in row]
+                columns = _target_columns(header, path, line)
+                continue
+            try:
+                points.append(_target_row(row, header, columns))
+            except InputError as exc:
+                problems.append(f"{path}:{line}: {exc}")
+    except csv.Error as exc:
+        raise InputError(f"{path}:{reader.line_num}: cannot read as CSV ({exc}): {_EXPECTED}") from None
+    if problems:
+        raise InputError(problems[0] if len(problems) == 1 else
+                         f"{len(problems)} bad rows in targets file {path}:\n" + "\n".join(problems))
+    if not points:
+        raise InputError(f"{path}: no targets: {_EXPECTED}")
+    return points
+
+
+def _target_columns(header: list[str], path: Path, line: int) -> dict:
+    """Column positions for this header; raises if it has neither lat+lon nor a place column."""
+    def find(names):
+        return next((header.index(n) for n in names if n in header), None)
+
+    columns = {"lat": find(_LAT), "lon": find(_LON), "name": find(("name", "label")), "place": find(("place",))}
+    if columns["lat"] is not None and columns["lon"] is not None:
+        if columns["name"] is None:
+            columns["name"] = columns["place"]
+        columns["place"] = None
+        return columns
+    if columns["place"] is None and columns["name"] is not None:
+        columns["place"], columns["name"] = columns["name"], None
+    if columns["place"] is None or columns["lat"] is not None or columns["lon"] is not None:
+        raise InputError(f"{path}:{line}: header {','.join(header)!r} needs both lat and lon columns "
+                         f"or a place column: {_EXPECTED}")
+    return columns
+
+
+def _target_row(row: list[str], header: list[str], columns: dict) -> Point:
+    if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
+        raise InputError(f"{len(row)} fields but the header has {len(header)} ({','.join(header)}); "
+                         "quote values that contain commas")
+    def cell(key):
+        index = columns[key]
+        return row[index].strip() if index is not None and index < len(row) else ""
+
+    name = cell("name")
+    if columns["place"] is not None:
+        place = cell("place")
+        if not place:
+            raise InputError(f"{header[columns['place']]} is empty")
+        point = parse_point(place)
+        return point._replace(label=name) if name else point
+    lat, lon = cell("lat"), cell("lon")
+    for key, value in (("lat", lat), ("lon", lon)):
+        if not value:
+            raise InputError(f"{header[columns[key]]} is empty")
+        if not (_is_float(value) or _COORD_CELL.match(value)):
+            raise InputError(f"{header[columns[key]]} {value!r} is not a coordinate: expected decimal degrees "
+                             "with a point as decimal separator (50.45) or DMS (50°27'N)")
+    point = parse_point((float(lat), float(lon))) if _is_float(lat) and _is_float(lon) else parse_point(f"{lat}, {lon}")
+    return point._replace(label=name) if name else point
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
