@@ -80,7 +80,10 @@ def disk(lat: float, lon: float, radius_m: float):
     winding = round(float(_wrap(np.diff(x, append=x[:1])).sum()) / 360.0)
     x, y, seam = _insert_seam_points(gen, t, x, y, jumps)
     if winding == 0:
-        inside = _split_at_antimeridian(shapely.Polygon(np.column_stack([_unwrap(x, seam), y])))
+        if seam.sum() == 2:
+            inside = _two_sided(x, y, seam)
+        else:
+            inside = _split_at_antimeridian(shapely.Polygon(np.column_stack([_unwrap(x, seam), y])))
         north, south = distances_m([lat, lat], [lon, lon], [90.0, -90.0], [lon, lon]) < radius_m
         return shapely.orient_polygons(shapely.difference(WORLD, inside) if north and south else inside)
     pole = 90.0 if distances_m(lat, lon, 90.0, lon)[()] < radius_m else -90.0
@@ -188,28 +191,49 @@ def _pieces_needed(x, y, limit_m):
     # Sagitta of edge i ~ kappa * L^2 / 8 with the larger curvature of its two ends; it shrinks with
     # the square of the edge length, so k pieces divide it by k^2.
     s2 = np.maximum(k2, np.concatenate((k2[1:], k2[:1]))) * l2 * l2 * (_DEG * _R_MEAN / 8.0) ** 2
-    need = np.maximum((s2 / (limit_m * limit_m)) ** 0.25 * 1.25, np.abs(dlon) / _MAX_EDGE_LON_DEG)
-    return np.minimum(np.ceil(need), 64).astype(np.int64)
+    need = np.maximum((s2 / (limit_m * limit_m)) ** 0.25, np.abs(dlon) / _MAX_EDGE_LON_DEG)
+    # A little over-splitting of the edges that fail saves another round of checks.
+    return np.where(need > 1.0, np.minimum(np.ceil(need * 1.25), 64), 1).astype(np.int64)
 
 
 def _insert_seam_points(gen, t, x, y, crosses):
-    """Insert an exact boundary point (found by bisection on t) wherever the curve crosses 180°.
+    """Insert an exact boundary point wherever the curve crosses 180°.
 
-    Its longitude is exactly +-180 on the side of the vertex before it; returns the new arrays
-    and a mask of the inserted points.
+    The crossing parameter is bracketed by two rounds of 32-way search (one vectorised ``gen``
+    call each) and finished by linear interpolation across the last, tiny bracket. The point's
+    longitude is exactly +-180 on the side of the vertex before it; returns the new arrays and
+    a mask of the inserted points.
     """
     idx = np.flatnonzero(crosses)
     if idx.size == 0:
         return x, y, np.zeros(len(x), bool)
     lo, hi = t[idx], np.append(t[1:], 360.0 + t[0])[idx]
     x0 = x[idx]
-    for _ in range(52):
-        mid = 0.5 * (lo + hi)
-        before = np.abs(x0 + _wrap(gen(mid)[0] - x0)) < 180.0
-        lo, hi = np.where(before, mid, lo), np.where(before, hi, mid)
-    ys = gen(0.5 * (lo + hi))[1]
+    side = np.where(x0 > 0, 180.0, -180.0)
+    rows, steps = np.arange(idx.size), np.linspace(0.0, 1.0, 33)
+    for _ in range(2):
+        ts = lo[:, None] + (hi - lo)[:, None] * steps
+        ux = x0[:, None] + _wrap(gen(ts.ravel())[0].reshape(ts.shape) - x0[:, None])
+        k = np.clip(np.sum(np.abs(ux) < 180.0, axis=1) - 1, 0, len(steps) - 2)
+        lo, hi, ua, ub = ts[rows, k], ts[rows, k + 1], ux[rows, k], ux[rows, k + 1]
+    frac = np.clip((side - ua) / np.where(ub != ua, ub - ua, 1.0), 0.0, 1.0)
+    ys = gen(lo + (hi - lo) * frac)[1]
     seam = np.insert(np.zeros(len(x), bool), idx + 1, True)
-    return np.insert(x, idx + 1, np.where(x0 > 0, 180.0, -180.0)), np.insert(y, idx + 1, ys), seam
+    return np.insert(x, idx + 1, side), np.insert(y, idx + 1, ys), seam
+
+
+def _two_sided(x, y, seam):
+    """A curve that crosses the antimeridian exactly twice, as the two polygons either side of it.
+
+    Each run between the two seam points is closed along the seam; no overlay is needed.
+    """
+    a, b = np.flatnonzero(seam)
+    pieces = []
+    for ids in (np.arange(a, b + 1), np.r_[np.arange(b, len(x)), np.arange(0, a + 1)]):
+        px = x[ids].copy()
+        px[0] = px[-1] = math.copysign(180.0, px[len(px) // 2])
+        pieces.append(shapely.Polygon(np.column_stack([px, y[ids]])))
+    return shapely.MultiPolygon(pieces)
 
 
 def _split_at_antimeridian(poly):
@@ -221,6 +245,9 @@ def _split_at_antimeridian(poly):
     xmin, _, xmax, _ = poly.bounds
     if xmin >= -180.0 and xmax <= 180.0:
         return poly
+    if xmax - xmin <= 360.0 and (xmin >= 180.0 or xmax <= -180.0):
+        shift = 360.0 if xmin >= 180.0 else -360.0
+        return shapely.transform(poly, lambda c: c - np.array([shift, 0.0]))
     pieces = []
     for k in range(math.floor((xmin + 180.0) / 360.0), math.ceil((xmax - 180.0) / 360.0) + 1):
         piece = shapely.intersection(poly, shapely.box(360.0 * k - 180.0, -90.0, 360.0 * k + 180.0, 90.0))
