@@ -10,7 +10,7 @@ For a launch point at 55N 37E and ranges of 100, 1,000, 5,000 and 12,000 km, thr
   when acos is out of range), and draws an axis-aligned ellipse in Mercator pixel space. Leaflet
   rounds both radii to whole pixels at the current zoom; that rounding is left out here.
 * spherical ring: the destination formula on a sphere of radius 6,371.0088 km.
-* weaponsdb: ``geodesy.range_ring``, its vertices and points a quarter, half and three quarters
+* weaponsdb: ``geodesy.ring``, its vertices and points a quarter, half and three quarters
   along each edge drawn straight in Web Mercator (as Leaflet draws GeoJSON; without the 85.0511
   degree clamp, which limits what any Web Mercator map shows, not the ring). Edges along a pole or
   the antimeridian (closing edges, not boundary) are skipped.
@@ -36,7 +36,7 @@ import numpy as np  # noqa: E402
 import pyproj  # noqa: E402
 import shapely  # noqa: E402
 
-from weaponsdb.geodesy import GEOD, range_ring, tolerance_m  # noqa: E402
+from weaponsdb.geodesy import GEOD, ring, tolerance_m  # noqa: E402
 
 LAT, LON = 55.0, 37.0
 RANGES_KM = (100.0, 1000.0, 5000.0, 12000.0)
@@ -104,7 +104,7 @@ def sphere_boundary(lat, lon, radius_m, bearings):
 def weaponsdb_boundary(lat, lon, radius_m):
     """Vertices of range_ring plus points along each edge drawn straight in Web Mercator."""
     pts = []
-    for ring in shapely.get_rings(shapely.get_parts(range_ring(lat, lon, radius_m / 1000.0))):
+    for ring in shapely.get_rings(shapely.get_parts(ring(lat, lon, radius_m / 1000.0))):
         xy = shapely.get_coordinates(ring)
         a, b = xy[:-1], xy[1:]
         keep = ~((np.abs(a[:, 1]) >= 89.9999) | (np.abs(b[:, 1]) >= 89.9999)

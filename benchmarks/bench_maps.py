@@ -21,7 +21,7 @@ import pyproj
 import shapely
 
 from weaponsdb.catalog import load_catalog
-from weaponsdb.geodesy import range_ring
+from weaponsdb.geodesy import ring
 from weaponsdb.points import parse_point
 
 SYSTEMS = ("fath-360", "tochka-u", "iskander-m", "kn-23", "dezful", "shahab-3", "kh-47m2-kinzhal", "kalibr",
@@ -56,7 +56,7 @@ def main():
     print(f"best and median of {REPEATS} renders after a warm-up\n")
 
     def rings():
-        return [range_ring(p.lat, p.lon, s["max_range_km"], s["min_range_km"] or 0.0) for s in systems for p in launches]
+        return [ring(p.lat, p.lon, s["max_range_km"], s["min_range_km"] or 0.0) for s in systems for p in launches]
 
     def render(offline):
         return maps.draw(systems, launches, title="Benchmark: 10 systems", offline=offline, **kwargs)

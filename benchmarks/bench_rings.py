@@ -20,7 +20,7 @@ import numpy as np
 import pyproj
 import shapely
 
-from weaponsdb.geodesy import GEOD, range_ring
+from weaponsdb.geodesy import GEOD, ring
 
 # (label, lat, lon, range km)
 CASES = [
@@ -116,10 +116,10 @@ def main():
     print(f"{'':<25}{'':>19}  {'best':>8} {'median':>8}  {'best':>8} {'median':>8}  {'best':>8} {'median':>8}")
     rows = []
     for label, lat, lon, km in CASES:
-        geom = range_ring(lat, lon, km)
+        geom = ring(lat, lon, km)
         n = vertices(geom)
-        calls, points = geodesic_calls(lambda: range_ring(lat, lon, km))
-        wdb, gpy, fwd = per_call(lambda: range_ring(lat, lon, km), lambda: geopy_ring(lat, lon, km),
+        calls, points = geodesic_calls(lambda: ring(lat, lon, km))
+        wdb, gpy, fwd = per_call(lambda: ring(lat, lon, km), lambda: geopy_ring(lat, lon, km),
                                  lambda: fwd_ring(lat, lon, km, n))
         r_geopy, r_fwd = gpy[0] / wdb[0], wdb[0] / fwd[0]
         rows.append((label, r_geopy, r_fwd))

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from weaponsdb import area_km2, range_ring
+from weaponsdb.geodesy import ring
 from weaponsdb.errors import InputError
 
 GEOD = pyproj.Geod(ellps="WGS84")
@@ -96,7 +97,7 @@ def polar_area_km2(lat, lon, r_km, n_az=48, n_s=24):
     seed=st.integers(0, 2**32 - 1),
 )
 def test_membership_matches_geodesic_distance(lat, lon, max_km, seed):
-    geom = range_ring(lat, lon, max_km)
+    geom = ring(lat, lon, max_km)
     assert_rfc7946(geom)
     assert shapely.intersects_xy(geom, lon, lat), "the launch point lies inside its own ring"
     assert misclassified(geom, lat, lon, max_km, 0.0, np.random.default_rng(seed)) == []
@@ -112,7 +113,7 @@ def test_membership_matches_geodesic_distance(lat, lon, max_km, seed):
 )
 def test_annulus_membership(lat, lon, min_km, factor, seed):
     max_km = min(min_km * factor, 21_000)
-    geom = range_ring(lat, lon, max_km, min_km)
+    geom = ring(lat, lon, max_km, min_km)
     assert_rfc7946(geom)
     assert not shapely.intersects_xy(geom, lon, lat), "the launch point lies in the hole of an annulus"
     assert misclassified(geom, lat, lon, max_km, min_km, np.random.default_rng(seed)) == []
@@ -122,7 +123,7 @@ def test_annulus_membership(lat, lon, min_km, factor, seed):
 @given(lat=st.floats(-89.9, 89.9), lon=st.floats(-180, 180), radii=st.lists(st.floats(1, 20_100), min_size=2, max_size=5, unique=True))
 def test_area_grows_with_range(lat, lon, radii):
     radii = sorted(radii)
-    areas = [area_km2(range_ring(lat, lon, r)) for r in radii]
+    areas = [area_km2(ring(lat, lon, r)) for r in radii]
     assert all(a <= b * (1 + 1e-9) for a, b in zip(areas, areas[1:])), list(zip(radii, areas))
     assert areas[-1] <= EARTH_KM2 * (1 + 1e-9)
 
@@ -147,7 +148,7 @@ CASES = {
 
 @pytest.mark.parametrize("lat,lon,max_km,min_km", CASES.values(), ids=CASES.keys())
 def test_named_cases(lat, lon, max_km, min_km):
-    geom = range_ring(lat, lon, max_km, min_km)
+    geom = ring(lat, lon, max_km, min_km)
     assert_rfc7946(geom)
     assert misclassified(geom, lat, lon, max_km, min_km, np.random.default_rng(7)) == []
     radii = [max_km, min_km] if min_km else [max_km]
@@ -155,22 +156,22 @@ def test_named_cases(lat, lon, max_km, min_km):
 
 
 def test_antimeridian_ring_is_split_into_two_parts():
-    geom = range_ring(53.0, 158.65, 3000.0)
+    geom = ring(53.0, 158.65, 3000.0)
     assert geom.geom_type == "MultiPolygon" and len(geom.geoms) == 2
     east, west = sorted(geom.geoms, key=lambda p: -p.bounds[0])
     assert east.bounds[2] == 180.0 and west.bounds[0] == -180.0
 
 
 def test_pole_containment():
-    north = range_ring(55.75, 37.62, 12000.0)
+    north = ring(55.75, 37.62, 12000.0)
     assert shapely.intersects_xy(north, 0.0, 90.0) and not shapely.intersects_xy(north, 0.0, -89.0)
-    both = range_ring(55.75, 37.62, 18000.0)
+    both = ring(55.75, 37.62, 18000.0)
     assert shapely.intersects_xy(both, 0.0, 90.0) and shapely.intersects_xy(both, 0.0, -90.0)
     assert len(list(both.interiors)) == 1 or both.geom_type == "Polygon"
 
 
 def test_beyond_farthest_point_is_whole_earth():
-    geom = range_ring(10.0, 20.0, 20_100.0)
+    geom = ring(10.0, 20.0, 20_100.0)
     assert geom.equals(shapely.box(-180, -90, 180, 90))
     assert area_km2(geom) == pytest.approx(EARTH_KM2, rel=1e-9)
 
@@ -181,17 +182,17 @@ AREA_CASES = [(55.0, 37.0, 120.7), (50.0, 36.6, 1000.0), (10.0, -60.0, 5000.0), 
 
 @pytest.mark.parametrize("lat,lon,r_km", AREA_CASES)
 def test_area_against_polar_integration(lat, lon, r_km):
-    assert area_km2(range_ring(lat, lon, r_km)) == pytest.approx(polar_area_km2(lat, lon, r_km), rel=1e-3)
+    assert area_km2(ring(lat, lon, r_km)) == pytest.approx(polar_area_km2(lat, lon, r_km), rel=1e-3)
 
 
 def test_annulus_area_is_difference():
     outer, inner = polar_area_km2(80.0, 0.0, 3000.0), polar_area_km2(80.0, 0.0, 1500.0)
-    assert area_km2(range_ring(80.0, 0.0, 3000.0, 1500.0)) == pytest.approx(outer - inner, rel=1e-3)
+    assert area_km2(ring(80.0, 0.0, 3000.0, 1500.0)) == pytest.approx(outer - inner, rel=1e-3)
 
 
 def test_union_across_dateline_matches_nearest_launch():
     launches = [(60.0, 179.0), (60.0, -178.0), (-10.0, 178.0)]
-    union = shapely.union_all([range_ring(a, b, 700.0) for a, b in launches])
+    union = shapely.union_all([ring(a, b, 700.0) for a, b in launches])
     assert union.is_valid
     rng = np.random.default_rng(3)
     plat, plon = rng.uniform(-30, 75, 4000), rng.uniform(-180, 180, 4000)
@@ -203,4 +204,14 @@ def test_union_across_dateline_matches_nearest_launch():
 @pytest.mark.parametrize("args", [(91.0, 0.0, 10.0), (0.0, 0.0, -5.0), (0.0, 0.0, float("nan")), (0.0, 0.0, 10.0, 20.0), (0.0, float("inf"), 10.0)])
 def test_bad_arguments_raise_input_error(args):
     with pytest.raises(InputError):
-        range_ring(*args)
+        ring(*args)
+
+
+def test_public_range_ring_takes_any_point_notation():
+    by_name = range_ring("Belgorod", 120.7)
+    by_text = range_ring("Belgorod=50.60343,36.58091", 120.7)
+    by_tuple = range_ring((50.60343, 36.58091), 120.7)
+    assert by_name.equals(by_text) and by_text.equals(by_tuple)
+    assert by_name.equals(ring(50.60343, 36.58091, 120.7))
+    with pytest.raises(InputError):
+        range_ring("91,0", 100.0)

@@ -252,4 +252,5 @@ class Catalog:
     def data_date(self) -> str:
         """The newest source date: what a map caption calls the data date."""
         dates = [s["date"] for s in self.sources.values() if s["date"]]
-        return max(dates) if dates else ""
+        # A year or month alone ranks before any fuller date in it: "2025" is not later than "2025-12-01".
+        return max(dates, key=lambda d: (d + "-00-00")[:10]) if dates else ""

@@ -273,14 +273,14 @@ def cmd_check(args):
 
 def _ring_features(args, catalog):
     """(geometry, properties) for every system x launch point, ranges checked before any geometry."""
-    from .geodesy import area_km2, range_ring
+    from .geodesy import area_km2, ring
 
     systems = _systems(catalog, args.systems) if args.systems else [None]
     launches = _launches(args.launches)
     plans = [(s, p, *_ranges(s, args)) for s in systems for p in launches]
     features = []
     for system, point, max_km, min_km in plans:
-        geom = range_ring(point.lat, point.lon, max_km, min_km)
+        geom = ring(point.lat, point.lon, max_km, min_km)
         features.append((geom, {
             "system": system["id"] if system else None,
             "name": system["name"] if system else f"{format_distance(max_km)} ring",
@@ -434,10 +434,17 @@ def cmd_compare(args):
     targets = read_targets(args.targets) if args.targets else None
     df = compare(systems, launches, countries=args.country, top=args.top, targets=targets)
     if args.map:
+        import shapely
+
         from .export import write_atomic
         from .maps import draw
 
-        html = draw(systems, launches, title="Coverage compared", offline=args.offline, catalog=catalog, highlight_added=True)
+        from .coverage import coverage_geometry
+
+        first = coverage_geometry(systems[0], launches)
+        added = {s["id"]: shapely.difference(coverage_geometry(s, launches), first) for s in systems[1:]}
+        html = draw(systems, launches, title="Coverage compared: " + " vs ".join(s["name"] for s in systems),
+                    offline=args.offline, catalog=catalog, added=added)
         print(f"map: {write_atomic(args.map, html, force=args.force)}", file=sys.stderr)
     if args.json:
         return _emit_json(json.loads(df.to_json(orient="records")))

@@ -6,6 +6,7 @@ point-in-country checks need a network, a GIS library or a JavaScript decoder.
 
 import difflib
 import functools
+import itertools
 import json
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def _ring(indexes: list[int], arcs) -> list[list[float]]:
 
 
 def _jumps(ring) -> int:
-    return sum(abs(b[0] - a[0]) > 180.0 for a, b in zip(ring, ring[1:]))
+    return sum(abs(b[0] - a[0]) > 180.0 for a, b in itertools.pairwise(ring))
 
 
 def cut_antimeridian(geometry: dict) -> dict:
@@ -112,6 +113,7 @@ def _features(resolution: str) -> tuple[dict, ...]:
             "geometry": cut_antimeridian(decode_geometry(g, arcs)),
         }
         for g in topo["objects"]["countries"]["geometries"]
+        if g.get("type") in ("Polygon", "MultiPolygon")
     )
 
 
@@ -157,13 +159,17 @@ def _geometry_for(iso_a3: str):
 def country_geometry(code_or_name: str):
     """The 50m outline of a country given its alpha-2, alpha-3 or name, in any case.
 
-    Raises UnknownNameError with the closest names so a typo can be fixed in one go.
+    Raises UnknownNameError with the closest names so a typo can be fixed in one go. The
+    Vatican and Ashmore and Cartier Islands collapse to a point at 50m: their geometry is empty.
     """
     feature = _index().get(str(code_or_name).strip().casefold())
     if feature is None:
         display = {f["properties"]["name"].casefold(): f["properties"]["name"] for f in _features("50m")}
         close = difflib.get_close_matches(str(code_or_name).strip().casefold(), list(display), n=3, cutoff=0.6)
-        raise UnknownNameError("country", str(code_or_name), [display[c] for c in close])
+        error = UnknownNameError("country", str(code_or_name), [display[c] for c in close])
+        if not error.suggestions:
+            error.args = (f"{error}; expected an ISO 3166 alpha-2 or alpha-3 code or an English country name",)
+        raise error
     return _geometry_for(feature["properties"]["iso_a3"])
 
 
@@ -199,11 +205,32 @@ def _basemap(resolution: str, digits: int) -> tuple[tuple[tuple[float, float, fl
 def basemap_geojson(resolution: str = "110m", bbox=None, digits: int = 3) -> dict:
     """Country outlines as a compact FeatureCollection (rounded coordinates) for the offline basemap.
 
-    ``bbox`` (west, south, east, north) keeps only countries that reach into it, so a regional
-    map can afford the finer 50m outlines without carrying the whole world.
+    ``bbox`` (west, south, east, north) keeps only the countries that reach into it.
     """
     def wanted(b):
         return bbox is None or not (b[2] < bbox[0] or b[0] > bbox[2] or b[3] < bbox[1] or b[1] > bbox[3])
 
     return {"type": "FeatureCollection",
             "features": [json.loads(text) for b, text in _basemap(resolution, digits) if wanted(b)]}
+
+
+def regional_basemap(bbox, digits: int = 3) -> dict:
+    """50m outlines inside ``bbox`` and 110m outside it: regional detail without carrying all of Russia.
+
+    110m is too coarse at regional zoom and the whole 50m world is ~1.3 MB; cutting each to its
+    side of the box keeps the file small and still shows land when the reader zooms out.
+    """
+    box = shapely.box(*bbox)
+    fine = [_cut(f, box, digits, inside=True) for f in basemap_geojson("50m", bbox, digits)["features"]]
+    coarse = [_cut(f, box, digits, inside=False) for f in basemap_geojson("110m", None, digits)["features"]]
+    return {"type": "FeatureCollection", "features": [f for f in fine + coarse if f is not None]}
+
+
+def _cut(feature: dict, box, digits: int, inside: bool) -> dict | None:
+    geom = _shape(feature["geometry"])
+    if inside or geom.intersects(box):
+        geom = shapely.intersection(geom, box) if inside else shapely.difference(geom, box)
+    polygons = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type == "Polygon" and not g.is_empty]
+    coords = [[_compact_ring(r.coords, digits) for r in (p.exterior, *p.interiors)] for p in polygons]
+    coords = [[r for r in p if len(r) >= 4] for p in coords if len(p[0]) >= 4]
+    return {**feature, "geometry": {"type": "MultiPolygon", "coordinates": coords}} if coords else None

@@ -17,7 +17,7 @@ import pandas as pd
 import shapely
 
 from .errors import InputError
-from .geodesy import area_km2, distances_m, range_ring
+from .geodesy import area_km2, distances_m, ring
 from .points import Point, parse_point
 
 REACH_COLUMNS = (
@@ -120,14 +120,14 @@ def footprint(target, system=None, *, max_km=None, min_km=None):
     lo, hi = (float(v[0]) for v in _ranges([system])) if system is not None else (0.0, None)
     hi = hi if max_km is None else float(max_km)
     lo = lo if min_km is None else float(min_km)
-    return range_ring(p.lat, p.lon, hi, lo)
+    return ring(p.lat, p.lon, hi, lo)
 
 
 def coverage_geometry(system, launches):
     """The area the system reaches from any of the launch points: the union of their range rings."""
     points = _points(launches, "launch point")
     (lo,), (hi,) = _ranges([system])
-    rings = [range_ring(p.lat, p.lon, float(hi), float(lo)) for p in points]
+    rings = [ring(p.lat, p.lon, float(hi), float(lo)) for p in points]
     return rings[0] if len(rings) == 1 else shapely.orient_polygons(shapely.union_all(rings))
 
 

@@ -45,7 +45,18 @@ def inverse(lat1, lon1, lat2, lon2) -> tuple[float, float]:
     return dist / 1000.0, az % 360.0
 
 
-def range_ring(lat: float, lon: float, max_km: float, min_km: float = 0.0):
+def range_ring(launch, max_km: float, min_km: float = 0.0):
+    """Points within [min_km, max_km] of ``launch`` (any notation ``parse_point`` accepts, or a Point).
+
+    Returns a shapely (Multi)Polygon in lon/lat that follows RFC 7946.
+    """
+    from .points import parse_point
+
+    p = parse_point(launch)
+    return ring(p.lat, p.lon, max_km, min_km)
+
+
+def ring(lat: float, lon: float, max_km: float, min_km: float = 0.0):
     """Points within [min_km, max_km] of (lat, lon), as shapely (Multi)Polygon in lon/lat (RFC 7946)."""
     _check_range(lat, lon, max_km, min_km)
     outer = disk(lat, lon, max_km * 1000.0)

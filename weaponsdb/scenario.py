@@ -132,11 +132,16 @@ def load_scenario(path) -> Scenario:
     )
 
 
-def render_scenario(path, catalog, out=None) -> Path:
-    """Draw a scenario with ``catalog`` and write it to ``out`` (default: the file's ``output``)."""
-    from .maps import draw, write_html
+def render_scenario(path, catalog, out=None, *, force: bool = True) -> Path:
+    """Draw a scenario (a TOML path or a loaded Scenario) with ``catalog`` and write it.
 
-    scenario = load_scenario(path)
+    Written to ``out``, default the scenario's ``output``; ``force=False`` refuses to replace a
+    different existing file.
+    """
+    from .export import write_atomic
+    from .maps import draw
+
+    scenario = path if isinstance(path, Scenario) else load_scenario(path)
     records = []
     for name in scenario.systems:
         try:
@@ -145,5 +150,5 @@ def render_scenario(path, catalog, out=None) -> Path:
             raise InputError(f"{scenario.path}: systems: {exc}") from exc
     page = draw(records or [None], list(scenario.launches), title=scenario.title, offline=scenario.offline,
                 uncertainty=scenario.uncertainty, max_km=scenario.max_km, min_km=scenario.min_km,
-                extra=[scenario.note] if scenario.note else None)
-    return write_html(page, Path(out) if out is not None else scenario.output)
+                extra=[scenario.note] if scenario.note else None, catalog=catalog)
+    return write_atomic(Path(out) if out is not None else scenario.output, page, force=force)

@@ -1,0 +1,163 @@
+"""Maps as a reader sees them: headless Chromium with the network cut off, driven by Playwright.
+
+Uses the system Chromium (Debian's ``chromium``), never ``playwright install``. Without it the
+tests skip, except under CI (``CI`` set), where a missing browser is a failure.
+"""
+
+import os
+import shutil
+
+import pytest
+
+from weaponsdb import maps
+from weaponsdb.export import write_atomic
+from weaponsdb.geodesy import distances_m
+from weaponsdb.points import Point
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+WIDTH, HEIGHT = 1200, 800
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must run the browser tests (install Debian's chromium package)")
+    pytest.skip(f"{reason}; install Debian's chromium package to run the browser tests")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed")
+    if CHROMIUM is None:
+        _unavailable("no chromium executable on PATH or at /usr/bin/chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=maps.CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Opened:
+    """A map page with its console errors, blocked requests and dialogs recorded."""
+
+    def __init__(self, browser, html, tmp_path, cdn=None):
+        path = write_atomic(tmp_path / "map.html", html, force=True)
+        self.cdn = cdn or {}
+        self.errors, self.blocked, self.dialogs = [], [], []
+        self.page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.route(lambda url: not url.startswith(("file:", "data:")), self._block)
+        self.page.goto(path.as_uri())
+        self.page.wait_for_selector("path.range-ring", state="attached")
+
+    def _block(self, route):
+        if route.request.url in self.cdn:
+            return route.fulfill(path=self.cdn[route.request.url])
+        self.blocked.append(route.request.url)
+        route.abort()
+
+    def count(self, selector):
+        return self.page.locator(selector).count()
+
+    def boxes(self, selector):
+        return self.page.evaluate(
+            "s => [...document.querySelectorAll(s)].map(p => p.getBoundingClientRect().width)", selector)
+
+    def covered(self, lat, lon, selector="path.range-ring"):
+        """Whether the ring's fill is under (lat, lon) on screen: catches streaks and inverted fills."""
+        return self.page.evaluate("""([lat, lon, s]) => {
+            const map = Object.values(window).find(v => v instanceof L.Map);
+            const r = map.getContainer().getBoundingClientRect();
+            const p = map.latLngToContainerPoint([lat, lon]);
+            return document.elementsFromPoint(r.left + p.x, r.top + p.y).some(e => e.matches(s));
+        }""", [lat, lon, selector])
+
+
+@pytest.fixture
+def opened(browser, tmp_path):
+    pages = []
+
+    def open_(html, cdn=None):
+        pages.append(Opened(browser, html, tmp_path, cdn))
+        return pages[-1]
+
+    yield open_
+    for o in pages:
+        o.page.close()
+
+
+def system(name, max_km):
+    source = {"id": name, "title": f"{name} source", "publisher": "Example", "url": "https://example.org/",
+              "date": "2024-01-01"}
+    return {"id": name.lower(), "name": name, "aliases": [], "category": "SRBM", "min_range_km": None,
+            "max_range_km": max_km, "range_reported": f"{max_km} km", "range_low_km": None, "range_high_km": None,
+            "range_note": "", "status": "in service", "sources": [source], "range_source": source}
+
+
+def test_offline_map_works_with_no_network(opened):
+    launches = [Point(50.6, 36.6, "Belgorod"), Point(51.73, 36.19, XSS), Point(53.25, 34.37, "Bryansk")]
+    o = opened(maps.draw([system("Alpha", 120.7), system("Beta", 300)], launches, title=XSS, offline=True))
+    assert o.count("path.range-ring") == 6
+    assert o.count("path.launch-point") == 3
+    assert o.count(".leaflet-control-layers") == 1 and o.count(".leaflet-control-scale") == 1
+    assert o.page.locator(".leaflet-tooltip.wdb-label").all_inner_texts()[1] == XSS
+    assert o.page.locator(".wdb-title").inner_text() == XSS
+    assert o.count(".leaflet-tooltip img") == 0 and o.count(".wdb-title img") == 0
+
+    o.page.locator("path.range-ring").last.click(force=True)
+    popup = o.page.wait_for_selector(".leaflet-popup-content")
+    assert "Beta" in popup.inner_text() and "km" in popup.inner_text() and "mi)" in popup.inner_text()
+
+    o.page.locator(".leaflet-control-layers-overlays label", has_text="Alpha").locator("input").uncheck()
+    assert o.count("path.range-ring") == 3
+    o.page.locator(".leaflet-control-layers-overlays label", has_text="Alpha").locator("input").check()
+    assert o.count("path.range-ring") == 6
+
+    assert o.errors == [] and o.blocked == [] and o.dialogs == []
+
+
+def test_dateline_ring_has_no_streak(opened):
+    centre = Point(53.0, 158.65, "Petropavlovsk-Kamchatsky")
+    o = opened(maps.draw([None], [centre], max_km=3000, offline=True))
+    widths = o.boxes("path.range-ring") + o.boxes("path.range-ring-outline")
+    map_width = o.page.evaluate("() => document.querySelector('.folium-map').getBoundingClientRect().width")
+    assert len(widths) >= 4 and max(widths) < 0.5 * map_width
+    for lat, lon in [(53.0, 150.0), (53.0, -175.0), (53.0, 0.0), (53.0, -100.0), (0.0, 158.65)]:
+        inside = distances_m(centre.lat, centre.lon, lat, lon) < 3_000_000
+        assert o.covered(lat, lon) == inside, (lat, lon)
+    assert o.errors == [] and o.blocked == []
+
+
+def test_pole_ring_fills_the_right_side(opened):
+    moscow = Point(55.75, 37.62, "Moscow")
+    o = opened(maps.draw([None], [moscow], max_km=12000, offline=True))
+    assert o.count("path.range-ring") == 1
+    for lat, lon in [(60.0, 37.0), (75.0, -150.0), (75.0, 179.0), (0.0, 100.0), (-50.0, -142.0), (-40.0, -120.0)]:
+        inside = distances_m(moscow.lat, moscow.lon, lat, lon) < 12_000_000
+        assert o.covered(lat, lon) == inside, (lat, lon)
+    assert o.errors == [] and o.blocked == []
+
+
+def test_whole_earth_ring_keeps_its_hole(opened):
+    pyongyang = Point(39.03, 125.75, "Pyongyang")
+    o = opened(maps.draw([None], [pyongyang], max_km=15000, offline=True))
+    antipode = (-39.03, 125.75 - 180)
+    assert distances_m(pyongyang.lat, pyongyang.lon, *antipode) > 15_000_000
+    assert not o.covered(*antipode)
+    assert o.covered(0.0, 0.0) and o.covered(60.0, -100.0)
+    assert o.errors == [] and o.blocked == []
+
+
+def test_online_map_needs_only_leaflet_and_jquery(opened):
+    from weaponsdb.offline import ASSETS
+
+    cdn = {url: str(entry[0]() / entry[1]) for url, entry in ASSETS.items() if entry is not None}
+    o = opened(maps.draw([system("Alpha", 300)], [Point(50.6, 36.6, "Belgorod")]), cdn=cdn)
+    assert o.count("path.range-ring") == 1 and o.count(".leaflet-control-attribution a") >= 1
+    assert o.page.locator(".leaflet-control-attribution").inner_text().count("OpenStreetMap") == 1
+    assert {url.split("/")[2] for url in o.blocked} == {"tile.openstreetmap.org"}
+    assert [e for e in o.errors if "Failed to load resource" not in e] == []

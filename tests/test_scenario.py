@@ -1,0 +1,76 @@
+"""Scenario files: the shipped ones load and render; a bad file names itself, the key and the problem."""
+
+from pathlib import Path
+
+import pytest
+
+from weaponsdb import offline
+from weaponsdb.catalog import load_catalog
+from weaponsdb.errors import InputError
+from weaponsdb.scenario import load_scenario, render_scenario
+
+MAPS = Path(__file__).resolve().parent.parent / "maps"
+GOOD = 'systems = ["Fath-360"]\nlaunch = [{ label = "A", point = "50.6,36.6" }]\n'
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+@pytest.mark.parametrize("name", ["fath-360-ukraine-border", "iran-missiles", "long-range"])
+def test_shipped_scenarios_render(name, catalog, tmp_path):
+    scenario = load_scenario(MAPS / f"{name}.toml")
+    assert scenario.output == (MAPS / f"{name}.html").resolve()
+    out = render_scenario(MAPS / f"{name}.toml", catalog, out=tmp_path / "map.html")
+    html = out.read_text(encoding="utf-8")
+    assert html.count('"className": "range-ring"') == len(scenario.systems) * len(scenario.launches)
+    if scenario.offline:
+        assert offline.external_refs(html) == []
+
+
+def test_launch_by_place_or_lat_lon_and_distances(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text('title = "T"\nsystems = []\nrange = "75mi"\nmin_range = "10 km"\noffline = true\n'
+                    'launch = [{ point = "Kyiv" }, { label = "Site B", lat = 50, lon = 36.5 }]\n')
+    s = load_scenario(path)
+    assert s.launches[0].label == "Kyiv" and s.launches[1] == (50.0, 36.5, "Site B")
+    assert s.max_km == pytest.approx(75 * 1.609344) and s.min_km == 10.0 and s.offline
+    assert s.output == tmp_path / "s.html"
+
+
+@pytest.mark.parametrize("body,key", [
+    (GOOD + "colour = 'red'\n", "colour"),
+    ('launch = [{ point = "Kyiv" }]\n', "systems"),
+    ('systems = ["Fath-360"]\n', "launch"),
+    ('systems = "Fath-360"\nlaunch = [{ point = "Kyiv" }]\n', "systems"),
+    (GOOD + "offline = 'yes'\n", "offline"),
+    (GOOD + "range = 'far'\n", "range"),
+    (GOOD + "output = 'map.png'\n", "output"),
+    ('systems = ["Fath-360"]\nlaunch = [{ point = "Nowhereville-on-Sea" }]\n', "launch[0]"),
+    ('systems = ["Fath-360"]\nlaunch = [{ point = "Kyiv", lat = 1, lon = 2 }]\n', "launch[0]"),
+    ('systems = ["Fath-360"]\nlaunch = [{ label = "A", lat = 91, lon = 2 }]\n', "launch[0]"),
+    ('systems = ["Fath-360"]\nlaunch = [{ label = "A", lat = "x", lon = 2 }]\n', "launch[0].lat"),
+    ('systems = ["Fath-360"]\nlaunch = [{ place = "Kyiv" }]\n', "launch[0].place"),
+    ('systems = []\nlaunch = [{ point = "Kyiv" }]\n', "systems"),
+    ("systems = [\n", "not valid TOML"),
+])
+def test_bad_files_name_the_file_and_key(tmp_path, body, key):
+    path = tmp_path / "bad.toml"
+    path.write_text(body)
+    with pytest.raises(InputError) as err:
+        load_scenario(path)
+    assert str(err.value).startswith(f"{path}: {key}")
+    assert "\n" not in str(err.value)
+
+
+def test_unknown_system_names_the_file(tmp_path, catalog):
+    path = tmp_path / "s.toml"
+    path.write_text('systems = ["Fath-306"]\nlaunch = [{ point = "Kyiv" }]\n')
+    with pytest.raises(InputError, match=r"s\.toml: systems: unknown system 'Fath-306'"):
+        render_scenario(path, catalog)
+
+
+def test_missing_file():
+    with pytest.raises(InputError, match="not found"):
+        load_scenario("no-such-scenario.toml")
