@@ -102,10 +102,10 @@ def sphere_boundary(lat, lon, radius_m, bearings):
 
 
 def weaponsdb_boundary(lat, lon, radius_m):
-    """Vertices of range_ring plus points along each edge drawn straight in Web Mercator."""
+    """Vertices of the weaponsdb ring plus points along each edge drawn straight in Web Mercator."""
     pts = []
-    for ring in shapely.get_rings(shapely.get_parts(ring(lat, lon, radius_m / 1000.0))):
-        xy = shapely.get_coordinates(ring)
+    for boundary in shapely.get_rings(shapely.get_parts(ring(lat, lon, radius_m / 1000.0))):
+        xy = shapely.get_coordinates(boundary)
         a, b = xy[:-1], xy[1:]
         keep = ~((np.abs(a[:, 1]) >= 89.9999) | (np.abs(b[:, 1]) >= 89.9999)
                  | ((np.abs(a[:, 0]) == 180.0) & (np.abs(b[:, 0]) == 180.0)))

@@ -3,6 +3,7 @@
 Kept free of geometry and map imports so that ``weaponsdb show`` starts quickly.
 """
 
+import csv
 import math
 import re
 from importlib import resources
@@ -55,13 +56,33 @@ def load_catalog(path=None) -> "Catalog":
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
+    """The table as text cells; ``attrs["lines"]`` holds each row's first line in the file."""
     if not path.is_file():
         raise InputError(f"catalogue file {str(path)!r} not found: expected a CSV file in the format of data/systems.csv")
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+        df.attrs["lines"] = _record_lines(path)[1:]
+        return df
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError, csv.Error) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"cannot read {str(path)!r} as CSV ({first}): expected a UTF-8 CSV file with a header row") from None
+
+
+def _record_lines(path: Path) -> list[int]:
+    """First line number of every non-blank CSV record; quoted cells may span several lines."""
+    starts, end = [], 0
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        for row in reader:
+            start, end = end + 1, reader.line_num
+            if any(cell.strip() for cell in row):
+                starts.append(start)
+    return starts
+
+
+def _line(df: pd.DataFrame, i: int) -> int:
+    lines = df.attrs.get("lines") or []
+    return lines[i] if i < len(lines) else i + 2
 
 
 def _split(cell: str) -> list[str]:
@@ -84,7 +105,7 @@ def _check_sources(df: pd.DataFrame, path: Path) -> list[str]:
         return problems
     seen = {}
     for i, row in df.iterrows():
-        line = i + 2
+        line = _line(df, i)
         if not _SLUG.match(row["id"]):
             problems.append(f"{path}:{line}: id: {row['id']!r} is not a slug (lower-case letters, digits and '-')")
         elif row["id"] in seen:
@@ -104,7 +125,7 @@ def _check_systems(df: pd.DataFrame, path: Path, sources: pd.DataFrame) -> list[
     known = set(sources["id"]) if "id" in sources.columns else set()
     problems, ids, names = [], {}, {}
     for i, row in df.iterrows():
-        line = i + 2
+        line = _line(df, i)
         def bad(column, problem):
             problems.append(f"{path}:{line}: {column}: {problem}")
 
@@ -197,7 +218,8 @@ class Catalog:
         """The id for a name or alias; UnknownNameError with suggestions otherwise."""
         sid = self._keys.get(normalise(name))
         if sid is None:
-            raise UnknownNameError("system", name, suggest(name, self.names()))
+            raise UnknownNameError("system", name, suggest(name, self.names()),
+                                   "expected a system name, id or alias; 'weaponsdb list' shows them all")
         return sid
 
     def get(self, name: str) -> dict:
@@ -229,19 +251,20 @@ class Catalog:
         """Records matching every given filter; ranges accept distances such as ``200mi``."""
         df = self.df
         if category:
-            wanted = {normalise(c) for c in category} if isinstance(category, (list, tuple)) else {normalise(category)}
-            known = {normalise(c): c for c in CATEGORIES}
-            for w in wanted:
-                if w not in known:
-                    raise UnknownNameError("category", w, suggest(w, CATEGORIES))
-            df = df[df["category"].map(normalise).isin(wanted)]
+            typed = list(category) if isinstance(category, (list, tuple)) else [category]
+            known = {normalise(c) for c in CATEGORIES}
+            for c in typed:
+                if normalise(c) not in known:
+                    raise UnknownNameError("category", c, suggest(c, CATEGORIES), "expected one of: " + ", ".join(CATEGORIES))
+            df = df[df["category"].map(normalise).isin({normalise(c) for c in typed})]
         if country:
             key = normalise(country)
             hits = df["country"].map(lambda c: key in {normalise(p) for p in _split(c)})
             if not hits.any():
                 countries = sorted({p for c in self.df["country"] for p in _split(c)})
                 if key not in {normalise(c) for c in countries}:
-                    raise UnknownNameError("country", country, suggest(country, countries))
+                    raise UnknownNameError("country", country, suggest(country, countries),
+                                           "expected a country of origin in the catalogue: " + ", ".join(countries))
             df = df[hits]
         if min_range is not None:
             df = df[df["max_range_km"] >= parse_distance(min_range)]

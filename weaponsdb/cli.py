@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import CatalogError, InputError
-from .units import KM_PER, convert, format_distance, parse_distance
+from .units import convert, format_distance, parse_distance
 
 EARTH_CIRCUMFERENCE_KM = 40_075.0
 EPILOG = """\
@@ -34,7 +34,15 @@ optionally labelled: "Site A=50.6,36.6". Distances: 500km, 75mi, 270nmi (a bare 
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse with a one-line error that points at --help."""
+    """argparse with a one-line error that points at --help.
+
+    Values starting with a minus and a digit (``-33.9,18.4``, ``-5km``) are values, not options,
+    so southern and western points can be typed as they are.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(r"^-\.?\d")
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
@@ -68,7 +76,10 @@ def build_parser() -> Parser:
     sub.required = True
 
     def command(name, help_text, description=None):
-        return sub.add_parser(name, help=help_text, description=description or help_text, formatter_class=Formatter)
+        c = sub.add_parser(name, help=help_text, description=description or help_text, formatter_class=Formatter)
+        c.add_argument("--catalog", metavar="FILE", default=argparse.SUPPRESS,
+                       help="use your own systems CSV instead of the bundled one")
+        return c
 
     units = dict(choices=("km", "mi", "nmi"), default="km", help="unit for displayed distances")
 
@@ -353,6 +364,12 @@ def cmd_render(args):
 
     catalog = _catalog(args)
     scenarios = [load_scenario(p) for p in args.scenarios]
+    for scenario in scenarios:
+        for name in scenario.systems:
+            try:
+                catalog.get(name)
+            except InputError as exc:
+                raise InputError(f"{scenario.path}: systems: {exc}") from None
     for scenario in tqdm(scenarios, desc="rendering", unit="map", disable=len(scenarios) < 2 or None):
         print(render_scenario(scenario, catalog, force=args.force))
 

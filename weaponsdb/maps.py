@@ -145,9 +145,9 @@ def outline(geom) -> list[LineString] | None:
     if not any(_on_cut(a, b) for r in rings for a, b in itertools.pairwise(r.coords)):
         return None
     lines = []
-    for ring in rings:
-        run = [ring.coords[0]]
-        for a, b in itertools.pairwise(ring.coords):
+    for boundary in rings:
+        run = [boundary.coords[0]]
+        for a, b in itertools.pairwise(boundary.coords):
             if _on_cut(a, b):
                 lines.append(run)
                 run = [b]
@@ -380,9 +380,9 @@ def draw(systems, launches, *, title=None, offline=False, uncertainty=False, max
         root.header.add_child(Element(STYLE), name="wdb_style")
         for s in series:
             group = folium.FeatureGroup(name=text(s.name), overlay=True, control=True, show=True)
-            for _, p, ring, band in (r for r in rings if r[0] is s):
+            for _, p, shape, band in (r for r in rings if r[0] is s):
                 layers = _ring_layers(band, s, p, "range-band", fill / 2, band=True) if band is not None else []
-                for layer in layers + _ring_layers(ring, s, p, "range-ring", fill):
+                for layer in layers + _ring_layers(shape, s, p, "range-ring", fill):
                     layer.add_to(group)
             group.add_to(m)
         if added:

@@ -33,12 +33,12 @@ def mgrs_to_latlon(text: str) -> tuple[float, float]:
     north = ((_ROWS.index(row) - (5 if zone % 2 == 0 else 0)) % 20) * 100_000 + (int(digits[half:]) * scale if half else 0)
     south = band < "N"
     utm = pyproj.Transformer.from_crs(_utm_epsg(zone, south), "EPSG:4326", always_xy=True)
-    band_south = -80.0 + 8.0 * BANDS.index(band)
+    # The row letters repeat every 2,000 km; bands are under 1,400 km tall, so the cycle whose
+    # northing lies nearest the middle of the band is the right one.
+    band_middle = -80.0 + 8.0 * BANDS.index(band) + (6.0 if band == "X" else 4.0)
     to_utm = pyproj.Transformer.from_crs("EPSG:4326", _utm_epsg(zone, south), always_xy=True)
-    centre = -183.0 + 6.0 * zone
-    floor = min(to_utm.transform(lon, band_south)[1] for lon in (centre, centre - 3.0, centre + 3.0))
-    while north < floor - 1.0:
-        north += 2_000_000
+    middle = to_utm.transform(-183.0 + 6.0 * zone, band_middle)[1]
+    north += 2_000_000 * round((middle - north) / 2_000_000)
     lon, lat = utm.transform(east, north)
     return lat, lon
 

@@ -13,21 +13,26 @@ UNIT_NAMES = {
     "m": "m", "metre": "m", "metres": "m", "meter": "m", "meters": "m",
 }
 ACCEPTED = "a number with an optional unit km, mi or nmi (e.g. 500km, 75mi, 270nmi)"
-_DIST = re.compile(r"^\s*([-+]?(?:\d[\d,_]*\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*([a-z .]*?)\s*$", re.I)
+_DIST = re.compile(r"^\s*([-+]?(?:(?:\d{1,3}(?:[,_]\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)\s*([a-z .]*?)\s*$", re.I)
 
 
 def split_distance(text) -> tuple[float, str]:
     """``'75 mi'`` -> ``(75.0, 'mi')``; raises InputError for anything that is not a finite, positive distance."""
     m = _DIST.match(str(text))
     if not m:
-        raise InputError(f"bad distance {str(text)!r}: expected {ACCEPTED}")
+        hint = " (use a dot for decimals: 2.5km)" if re.search(r"\d,\d", str(text)) else ""
+        raise InputError(f"bad distance {str(text)!r}{hint}: expected {ACCEPTED}")
     number, unit = m.group(1).replace(",", "").replace("_", ""), m.group(2).strip().lower().rstrip(".") or "km"
     if unit not in UNIT_NAMES:
         raise InputError(f"unknown unit {m.group(2)!r} in {str(text)!r}: expected {ACCEPTED}")
     value = float(number)
-    if not math.isfinite(value) or value <= 0:
+    unit = UNIT_NAMES[unit]
+    km = value * KM_PER[unit]
+    if not math.isfinite(km):
+        raise InputError(f"bad distance {str(text)!r}: must be a finite number; expected {ACCEPTED}")
+    if km <= 0:
         raise InputError(f"bad distance {str(text)!r}: must be greater than zero; expected {ACCEPTED}")
-    return value, UNIT_NAMES[unit]
+    return value, unit
 
 
 def parse_distance(text) -> float:
