@@ -9,6 +9,7 @@ import argparse
 import json
 import re
 import sys
+import textwrap
 from pathlib import Path
 
 from . import __version__
@@ -26,6 +27,7 @@ examples:
   weaponsdb reach Kyiv --from Belgorod --system fath-360 --system iskander-m
   weaponsdb compare fath-360 iskander-m --from Belgorod --country UA
   weaponsdb render maps/fath-360-ukraine-border.toml
+  weaponsdb check --catalog my-systems.csv
 
 points (--from, targets) may be written as 50.6,36.6 | 50.6N 36.6E | 50°36'00"N 36°35'54"E |
 MGRS 37UCS3003708064 | a place name from the offline gazetteer (Kyiv; Odessa, US),
@@ -46,10 +48,6 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
-
-
-class Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
-    pass
 
 
 def distance_arg(text):
@@ -76,12 +74,15 @@ def build_parser() -> Parser:
     sub.required = True
 
     def command(name, help_text, description=None):
-        c = sub.add_parser(name, help=help_text, description=description or help_text, formatter_class=Formatter)
+        examples = "\n".join(line for line in EPILOG.splitlines() if line.startswith(f"  weaponsdb {name} "))
+        c = sub.add_parser(name, help=help_text, description=textwrap.fill(description or help_text, 88),
+                           formatter_class=argparse.RawDescriptionHelpFormatter,
+                           epilog=f"example:\n{examples}" if examples else None)
         c.add_argument("--catalog", metavar="FILE", default=argparse.SUPPRESS,
                        help="use your own systems CSV instead of the bundled one")
         return c
 
-    units = dict(choices=("km", "mi", "nmi"), default="km", help="unit for displayed distances")
+    units = dict(choices=("km", "mi", "nmi"), default="km", help="unit for displayed distances (default: km)")
 
     c = command("list", "list systems, optionally filtered", "List catalogue systems with their ranges. Filters combine.")
     c.add_argument("--category", action="append", help="e.g. SRBM, ICBM, 'loitering munition' (repeatable)")
@@ -148,7 +149,7 @@ def build_parser() -> Parser:
     _launch_args(c, required=True)
     c.add_argument("--country", action="append", default=[], metavar="CODE", help="report the share of this country in range (ISO alpha-2/3 or name; repeatable)")
     c.add_argument("--targets", metavar="FILE.csv", help="also count your own places (CSV name,lat,lon) in range")
-    c.add_argument("--top", type=int, default=5, help="how many most populous cities to list")
+    c.add_argument("--top", type=int, default=5, help="how many most populous cities to list (default: 5)")
     c.add_argument("--map", metavar="FILE.html", help="also draw the compared systems on a map")
     c.add_argument("--offline", action="store_true", help="with --map: self-contained offline map")
     c.add_argument("--json", action="store_true", help="print JSON for scripts")
