@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from _tables import DATA, read_rows, write_rows
 
-DATA = Path(__file__).resolve().parents[1] / "data"
 PROBLEM = re.compile(r"(?P<file>.+?):(?P<line>\d+): (?P<column>[a-z_]+): (?P<problem>\S.*)")
 POINT_HINT = r"expected lat,lon \(50\.6,36\.6\), hemispheres"
 DIST_HINT = r"expected a number with an optional unit km, mi or nmi"
@@ -50,16 +50,6 @@ def case(id, args, values, hint, **kw):
 
 # --- helpers that build broken files in a case folder -----------------------------------------
 
-def _rows(path: Path) -> list[list[str]]:
-    with path.open(newline="", encoding="utf-8") as fh:
-        return list(csv.reader(fh))
-
-
-def _write_rows(path: Path, rows) -> None:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh, lineterminator="\n").writerows(rows)
-
-
 def _first_lines(path: Path) -> dict[str, int]:
     """id -> physical line on which its row starts (header is line 1)."""
     out, previous = {}, 0
@@ -74,7 +64,7 @@ def _first_lines(path: Path) -> dict[str, int]:
 
 SYSTEM_LINE = _first_lines(DATA / "systems.csv")
 SOURCE_LINE = _first_lines(DATA / "sources.csv")
-ISKANDER_SOURCE = next(r[12] for r in _rows(DATA / "systems.csv") if r[0] == "iskander-m")
+ISKANDER_SOURCE = next(r[12] for r in read_rows(DATA / "systems.csv") if r[0] == "iskander-m")
 
 
 def broken_catalog(row_id, column, value, table="systems.csv"):
@@ -84,11 +74,11 @@ def broken_catalog(row_id, column, value, table="systems.csv"):
         cat.mkdir()
         for name in ("systems.csv", "sources.csv"):
             shutil.copy(DATA / name, cat / name)
-        rows = _rows(cat / table)
+        rows = read_rows(cat / table)
         col = rows[0].index(column)
         target = next(r for r in rows[1:] if r and r[0] == row_id)
         target[col] = value
-        _write_rows(cat / table, rows)
+        write_rows(cat / table, rows)
     return setup
 
 
@@ -97,9 +87,9 @@ def catalog_without_column(column):
         cat = folder / "cat"
         cat.mkdir()
         shutil.copy(DATA / "sources.csv", cat / "sources.csv")
-        rows = _rows(DATA / "systems.csv")
+        rows = read_rows(DATA / "systems.csv")
         col = rows[0].index(column)
-        _write_rows(cat / "systems.csv", [r[:col] + r[col + 1:] for r in rows])
+        write_rows(cat / "systems.csv", [r[:col] + r[col + 1:] for r in rows])
     return setup
 
 

@@ -13,24 +13,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from _tables import DATA, read_rows, write_rows
 
 import weaponsdb
 from weaponsdb.errors import CatalogError, InputError, UnknownNameError
 
-DATA = Path(__file__).resolve().parents[1] / "data"
 KM_PER_UNIT = {"km": 1.0, "mi": 1.609344, "nmi": 1.852}  # international mile and nautical mile, exact
 CATEGORIES = {"CRBM", "SRBM", "MRBM", "IRBM", "ICBM", "SLBM", "ALBM", "GLCM", "ALCM", "SLCM", "anti-ship",
               "loitering munition", "guided rocket", "SAM interceptor", "ABM interceptor"}
-
-
-def read_rows(path: Path) -> list[list[str]]:
-    with path.open(newline="", encoding="utf-8") as fh:
-        return list(csv.reader(fh))
-
-
-def write_rows(path: Path, rows) -> None:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh, lineterminator="\n").writerows(rows)
 
 
 def bundled_records() -> list[dict]:

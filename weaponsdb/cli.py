@@ -82,21 +82,23 @@ def build_parser() -> Parser:
                        help="use your own systems CSV instead of the bundled one")
         return c
 
-    units = dict(choices=("km", "mi", "nmi"), default="km", help="unit for displayed distances (default: km)")
+    def display_args(c, csv=False):
+        c.add_argument("--units", choices=("km", "mi", "nmi"), default="km", help="unit for displayed distances (default: km)")
+        c.add_argument("--json", action="store_true", help="print JSON for scripts")
+        if csv:
+            c.add_argument("--csv", action="store_true", help="print CSV")
 
     c = command("list", "list systems, optionally filtered", "List catalogue systems with their ranges. Filters combine.")
     c.add_argument("--category", action="append", help="e.g. SRBM, ICBM, 'loitering munition' (repeatable)")
     c.add_argument("--country", help="country of origin, e.g. Iran")
     c.add_argument("--min-range", metavar="DIST", help="only systems reaching at least DIST, e.g. 200mi")
     c.add_argument("--max-range", metavar="DIST", help="only systems reaching at most DIST")
-    c.add_argument("--units", **units)
-    c.add_argument("--json", action="store_true", help="print JSON for scripts")
+    display_args(c)
 
     c = command("show", "one system with its sources", "Show one system: specs, aliases and where every figure comes from. "
                 "Matching ignores case, spaces and punctuation and covers aliases (Fateh-360, Geran-2, SS-26).")
     c.add_argument("name", help="system name, id or alias")
-    c.add_argument("--units", **units)
-    c.add_argument("--json", action="store_true", help="print JSON for scripts")
+    display_args(c)
 
     command("check", "validate the catalogue table", "Validate a catalogue (the bundled one, or --catalog FILE): "
             "reports every problem as FILE:LINE: column: problem and exits 2 if there is any.")
@@ -112,8 +114,7 @@ def build_parser() -> Parser:
     c = command("distance", "geodesic distance and azimuth between two points")
     c.add_argument("a", metavar="A", help="first point")
     c.add_argument("b", metavar="B", help="second point")
-    c.add_argument("--units", **units)
-    c.add_argument("--json", action="store_true", help="print JSON for scripts")
+    display_args(c)
 
     c = command("map", "draw range rings on an HTML map", "Draw range rings on a Leaflet HTML map. Online tiles by "
                 "default; --offline makes a self-contained file that needs no network at all.")
@@ -138,9 +139,7 @@ def build_parser() -> Parser:
     _launch_args(c, required=False)
     c.add_argument("--system", action="append", default=[], metavar="SYSTEM", help="limit to these systems (repeatable; default all)")
     c.add_argument("-o", "--output", metavar="FILE", help="footprint mode: write .geojson, .kml or .html")
-    c.add_argument("--units", **units)
-    c.add_argument("--json", action="store_true", help="print JSON for scripts")
-    c.add_argument("--csv", action="store_true", help="print CSV")
+    display_args(c, csv=True)
     c.add_argument("--force", action="store_true", help="overwrite an existing output file")
 
     c = command("compare", "compare coverage between systems", "Compare systems fired from the same launch points: "
