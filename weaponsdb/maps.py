@@ -415,7 +415,7 @@ def _added_layer(series, added) -> folium.FeatureGroup:
         geom = added.get((s.record or {}).get("id"))
         if geom is None or geom.is_empty:
             continue
-        style = {"color": s.colour, "weight": 0, "fillColor": s.colour, "fillOpacity": 0.35}
+        style = {"color": s.colour, "weight": 0, "fillColor": s.colour, "fillOpacity": 0.22}
         folium.GeoJson(_collection(getattr(geom, "geoms", [geom])), style_function=lambda _f, st=style: st,
                        control=False, smooth_factor=0.5, className="added-area",
                        tooltip=folium.Tooltip(f"{text(s.name)} adds this over {text(series[0].name)}", sticky=True),
