@@ -140,6 +140,8 @@ CASES = {
     "near_antipodal_beyond_cut_locus": (0.0, 10.0, 20000.0, 0.0),
     "tiny_ring_near_pole": (89.99, 45.0, 5.0, 0.0),
     "pole_on_the_edge": (80.0, 0.0, 1117.0, 0.0),
+    "near_hemisphere_from_equator": (0.0, 90.0, 10010.0, 0.0),
+    "boundary_hugs_the_antimeridian": (0.05, -90.05, 10007.0, 0.0),
     "annulus_hole_crossing_180": (60.0, 179.0, 1000.0, 300.0),
     "annulus_hole_containing_pole": (80.0, 0.0, 3000.0, 1500.0),
     "annulus_both_poles_hole_at_pole": (39.0, 125.75, 18000.0, 11000.0),
@@ -215,3 +217,12 @@ def test_public_range_ring_takes_any_point_notation():
     assert by_name.equals(ring(50.60343, 36.58091, 120.7))
     with pytest.raises(InputError):
         range_ring("91,0", 100.0)
+
+
+@pytest.mark.parametrize("lat,lon", [(65.904358, -76.745804), (-12.5, 33.3), (80.0, 170.0)])
+def test_ring_through_a_pole_is_valid(lat, lon):
+    for pole in (90.0, -90.0):
+        r_km = float(np.ravel(true_km(lat, lon, pole, 0.0))[0])
+        geom = ring(lat, lon, r_km)
+        assert_rfc7946(geom)
+        assert misclassified(geom, lat, lon, r_km, 0.0, np.random.default_rng(5)) == []

@@ -85,25 +85,29 @@ def disk(lat: float, lon: float, radius_m: float):
         gen, size = _centre_generator(lat, lon, radius_m), radius_m
     t, x, y = _densify(gen, tolerance_m(radius_m), size)
     jumps = np.abs(np.concatenate((x[1:], x[:1])) - x) > 180.0
-    if not jumps.any() and radius_m < 0.45 * HALF_MERIDIAN_M:
-        # No seam and too short to reach a pole: azimuth runs clockwise, so reverse for RFC 7946.
+    if not jumps.any() and radius_m < 0.45 * HALF_MERIDIAN_M and np.abs(y).max() < 89.9:
+        # No seam, no pole inside or near: azimuth runs clockwise, so reverse for RFC 7946.
         return shapely.Polygon(np.column_stack([x[::-1], y[::-1]]))
     winding = round(float(_wrap(np.diff(x, append=x[:1])).sum()) / 360.0)
     x, y, seam = _insert_seam_points(gen, t, x, y, jumps)
     if winding == 0:
         if seam.sum() == 2:
-            inside = _two_sided(x, y, seam)
+            inside = _polygonal(_two_sided(x, y, seam))
         else:
-            inside = _split_at_antimeridian(shapely.Polygon(np.column_stack([_unwrap(x, seam), y])))
-        north, south = distances_m([lat, lat], [lon, lon], [90.0, -90.0], [lon, lon]) < radius_m
-        return shapely.orient_polygons(shapely.difference(WORLD, inside) if north and south else inside)
-    pole = 90.0 if distances_m(lat, lon, 90.0, lon)[()] < radius_m else -90.0
+            inside = _split_at_antimeridian(_polygonal(shapely.Polygon(np.column_stack([_unwrap(x, seam), y]))))
+        # The curve bounds either the ring (no pole inside) or the hole around the antipode (both
+        # poles inside); the centre says which, even when a pole sits exactly on the boundary.
+        if shapely.intersects_xy(inside, lon, lat):
+            return shapely.orient_polygons(inside)
+        return shapely.orient_polygons(_polygonal(shapely.difference(WORLD, inside)))
+    # The curve separates the poles, so the ring holds the nearer one.
+    pole = 90.0 if lat >= 0 else -90.0
     first = int(np.flatnonzero(seam)[0])
     x, y, seam = np.roll(x, -first), np.roll(y, -first), np.roll(seam, -first)
     ux = _unwrap(x, seam)
     end = ux[0] + 360.0 * winding
     ring = np.column_stack([np.append(ux, [end, end, ux[0]]), np.append(y, [y[0], pole, pole])])
-    return shapely.orient_polygons(_split_at_antimeridian(shapely.Polygon(ring)))
+    return shapely.orient_polygons(_polygonal(_split_at_antimeridian(_polygonal(shapely.Polygon(ring)))))
 
 
 def _centre_generator(lat, lon, radius_m):
@@ -242,9 +246,21 @@ def _two_sided(x, y, seam):
     pieces = []
     for ids in (np.arange(a, b + 1), np.r_[np.arange(b, len(x)), np.arange(0, a + 1)]):
         px = x[ids].copy()
-        px[0] = px[-1] = math.copysign(180.0, px[len(px) // 2])
+        px[0] = px[-1] = math.copysign(180.0, px[1])  # the vertex beside the seam shows the run's side
         pieces.append(shapely.Polygon(np.column_stack([px, y[ids]])))
     return shapely.MultiPolygon(pieces)
+
+
+def _polygonal(geom):
+    """``geom`` made valid, keeping only its area.
+
+    A boundary that runs along the antimeridian or through a pole can touch itself exactly at
+    a seam or pole vertex; GEOS calls that invalid and would refuse later overlays.
+    """
+    if geom.is_valid:
+        return geom
+    parts = shapely.get_parts(shapely.make_valid(geom))
+    return shapely.union_all([p for p in parts if shapely.get_type_id(p) in (3, 6)])
 
 
 def _split_at_antimeridian(poly):
@@ -262,8 +278,9 @@ def _split_at_antimeridian(poly):
     pieces = []
     for k in range(math.floor((xmin + 180.0) / 360.0), math.ceil((xmax - 180.0) / 360.0) + 1):
         piece = shapely.intersection(poly, shapely.box(360.0 * k - 180.0, -90.0, 360.0 * k + 180.0, 90.0))
-        if not piece.is_empty and piece.area > 0:
-            pieces.append(shapely.transform(piece, lambda c, k=k: c - np.array([360.0 * k, 0.0])))
+        for part in shapely.get_parts(piece):
+            if shapely.get_type_id(part) in (3, 6) and part.area > 0:
+                pieces.append(shapely.transform(part, lambda c, k=k: c - np.array([360.0 * k, 0.0])))
     return shapely.union_all(pieces)
 
 
