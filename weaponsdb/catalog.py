@@ -68,6 +68,17 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise InputError(f"cannot read {str(path)!r} as CSV ({first}): expected a UTF-8 CSV file with a header row") from None
 
 
+def _country_key(text: str) -> str:
+    """Normalised country name; ISO codes (US, GBR) become the GeoNames name the table uses."""
+    if len(text.strip()) in (2, 3) and text.strip().isalpha():
+        from .gazetteer import countries, country_code
+
+        code = country_code(text)
+        if code:
+            return normalise(countries()[code]["name"])
+    return normalise(text)
+
+
 def _record_lines(path: Path) -> list[int]:
     """First line number of every non-blank CSV record; quoted cells may span several lines."""
     starts, end = [], 0
@@ -124,6 +135,8 @@ def _check_systems(df: pd.DataFrame, path: Path, sources: pd.DataFrame) -> list[
         return [f"{path}:1: {c}: missing column (expected columns: {', '.join(COLUMNS)})" for c in missing]
     known = set(sources["id"]) if "id" in sources.columns else set()
     problems, ids, names = [], {}, {}
+    if df.empty:
+        problems.append(f"{path}:2: id: no systems: the table has a header but no rows")
     for i, row in df.iterrows():
         line = _line(df, i)
         def bad(column, problem):
@@ -160,6 +173,8 @@ def _check_systems(df: pd.DataFrame, path: Path, sources: pd.DataFrame) -> list[
         low, high, lo_r, hi_r = (values.get(c) for c in ("min_range_km", "max_range_km", "range_low_km", "range_high_km"))
         if "max_range_km" in values and high is None:
             bad("max_range_km", "empty: every system needs a cited maximum range")
+        if high is not None and high > 40_075:
+            bad("max_range_km", f"{high:g} km is longer than the Equator (40,075 km)")
         if low is not None and high is not None and low > high:
             bad("min_range_km", f"{low:g} km is above max_range_km {high:g} km")
         if lo_r is not None and hi_r is not None and lo_r > hi_r:
@@ -258,7 +273,7 @@ class Catalog:
                     raise UnknownNameError("category", c, suggest(c, CATEGORIES), "expected one of: " + ", ".join(CATEGORIES))
             df = df[df["category"].map(normalise).isin({normalise(c) for c in typed})]
         if country:
-            key = normalise(country)
+            key = _country_key(country)
             hits = df["country"].map(lambda c: key in {normalise(p) for p in _split(c)})
             if not hits.any():
                 countries = sorted({p for c in self.df["country"] for p in _split(c)})
@@ -266,10 +281,11 @@ class Catalog:
                     raise UnknownNameError("country", country, suggest(country, countries),
                                            "expected a country of origin in the catalogue: " + ", ".join(countries))
             df = df[hits]
+        # Ranges are stored to 0.1 km, so "75mi" (120.7008 km) must still find the 75-mile Fath-360.
         if min_range is not None:
-            df = df[df["max_range_km"] >= parse_distance(min_range)]
+            df = df[df["max_range_km"] >= parse_distance(min_range) - 0.05]
         if max_range is not None:
-            df = df[df["max_range_km"] <= parse_distance(max_range)]
+            df = df[df["max_range_km"] <= parse_distance(max_range) + 0.05]
         return [self.record(sid) for sid in df.index]
 
     def data_date(self) -> str:

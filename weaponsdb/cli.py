@@ -10,6 +10,7 @@ import json
 import re
 import sys
 import textwrap
+import unicodedata
 from pathlib import Path
 
 from . import __version__
@@ -139,6 +140,7 @@ def build_parser() -> Parser:
     _launch_args(c, required=False)
     c.add_argument("--system", action="append", default=[], metavar="SYSTEM", help="limit to these systems (repeatable; default all)")
     c.add_argument("-o", "--output", metavar="FILE", help="footprint mode: write .geojson, .kml or .html")
+    c.add_argument("--offline", action="store_true", help="footprint mode with -o FILE.html: self-contained offline map")
     display_args(c, csv=True)
     c.add_argument("--force", action="store_true", help="overwrite an existing output file")
 
@@ -333,7 +335,10 @@ def cmd_distance(args):
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "map"
+    """ASCII file-name part; letters outside Latin are kept as their code points so names stay distinct."""
+    text = "".join(c if c.isascii() else f"-u{ord(c):x}-" for c in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "map"
 
 
 def cmd_map(args):
@@ -364,12 +369,14 @@ def cmd_render(args):
 
     catalog = _catalog(args)
     scenarios = [load_scenario(p) for p in args.scenarios]
+    from .maps import build_series
+
     for scenario in scenarios:
-        for name in scenario.systems:
-            try:
-                catalog.get(name)
-            except InputError as exc:
-                raise InputError(f"{scenario.path}: systems: {exc}") from None
+        try:
+            records = [catalog.get(name) for name in scenario.systems] or [None]
+            build_series(records, scenario.max_km, scenario.min_km)
+        except InputError as exc:
+            raise InputError(f"{scenario.path}: {exc}") from None
     for scenario in tqdm(scenarios, desc="rendering", unit="map", disable=len(scenarios) < 2 or None):
         print(render_scenario(scenario, catalog, force=args.force))
 
@@ -388,6 +395,8 @@ def _targets(args):
 def cmd_reach(args):
     from .coverage import reach
 
+    if args.json and args.csv:
+        raise InputError("choose one of --json and --csv")
     catalog = _catalog(args)
     systems = _systems(catalog, args.system)
     targets = _targets(args)
@@ -397,7 +406,8 @@ def cmd_reach(args):
     if args.json:
         return _emit_json(json.loads(df.to_json(orient="records")))
     if args.csv:
-        return sys.stdout.write(df.to_csv(index=False))
+        sys.stdout.write(df.to_csv(index=False))
+        return 0
     unit = args.units
     table = [["SYSTEM", "FROM", "TARGET", f"DISTANCE {unit}", f"RANGE {unit}", "IN RANGE", f"MARGIN {unit}"]]
     for r in df.itertuples():
@@ -409,7 +419,7 @@ def cmd_reach(args):
 
 def _footprint(args, catalog, systems, targets):
     from .coverage import footprint
-    from .export import feature_collection, geojson_text, kml_text, output_format, write_atomic
+    from .export import FORMATS, feature_collection, geojson_text, kml_text, output_format, write_atomic
     from .geodesy import area_km2
 
     if not systems:
@@ -425,9 +435,13 @@ def _footprint(args, catalog, systems, targets):
     if args.output and Path(args.output).suffix.lower() in (".html", ".htm"):
         from .maps import draw
 
-        html = draw(systems, targets, title=f"From where can it reach {', '.join(t.label for t in targets)}?", catalog=catalog)
+        names = list(dict.fromkeys(t.label for t in targets))
+        html = draw(systems, targets, title=f"From where can it reach {', '.join(names)}?", catalog=catalog,
+                    offline=args.offline, point_label="target")
         print(write_atomic(args.output, html, force=args.force))
         return
+    if args.output and Path(args.output).suffix.lower() not in FORMATS:
+        raise InputError(f"unknown output format for {args.output!r}: expected .geojson, .json, .kml or .html")
     fmt = output_format(args.output) if args.output else "geojson"
     text = kml_text(features) if fmt == "kml" else geojson_text(feature_collection(features))
     if args.output:
@@ -470,11 +484,12 @@ def cmd_compare(args):
         for col in ("top_cities", "country_share"):
             if col in flat:
                 flat[col] = flat[col].map(lambda v: json.dumps(v, ensure_ascii=False))
-        return sys.stdout.write(flat.to_csv(index=False))
+        sys.stdout.write(flat.to_csv(index=False))
+        return 0
     table = [["SYSTEM", "RANGE km", "AREA km²", "ADDED km²", "OVERLAP km²", "CITIES", "POPULATION"]
              + [f"{c.upper()} SHARE" for c in args.country] + (["TARGETS"] if targets else [])]
     for r in df.to_dict("records"):
-        shares = [f"{100 * r['country_share'][c.upper()]:.1f}%" for c in args.country]
+        shares = [f"{100 * r['country_share'][c.strip().upper()]:.1f}%" for c in args.country]
         table.append([r["name"], f"{r['max_range_km']:,.1f}", f"{r['area_km2']:,.0f}", f"{r['added_km2']:,.0f}",
                       f"{r['overlap_km2']:,.0f}", f"{r['cities_in_range']:,}", f"{r['population_in_range']:,}"]
                      + shares + ([f"{r['targets_in_range']:,}"] if targets else []))
@@ -482,6 +497,8 @@ def cmd_compare(args):
     for r in df.to_dict("records"):
         if r["top_cities"]:
             print(f"{r['name']}: largest cities in range: {', '.join(r['top_cities'])}")
+    print("cities: GeoNames places over 15,000 people; some big cities' districts are listed as places of "
+          "their own, so population totals can count people twice", file=sys.stderr)
 
 
 COMMANDS = {

@@ -155,6 +155,10 @@ def compare(systems, launches, *, countries=(), top: int = 5, targets=None) -> p
         own_dist = distance_matrix_km([p.lat for p in points], [p.lon for p in points], [t.lat for t in own], [t.lon for t in own])
         own_reached = reach_counts(own_dist, lo, hi)[1]
     country_area = {code: area_km2(shape) for code, shape in outlines.items()}
+    for code, area in country_area.items():
+        if area <= 0:
+            raise InputError(f"country {code!r} is too small to have an outline in the 1:50m country data, "
+                             "so its share cannot be measured: expected a larger country")
     first, rows = None, []
     for i, (record, hit, max_km) in enumerate(zip(records, reached, hi)):
         geom = coverage_geometry(record, points)

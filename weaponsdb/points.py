@@ -46,7 +46,7 @@ def parse_point(text) -> Point:
         return _checked(lat, lon, label or raw.replace(" ", "").upper(), text)
     if any(c.isdigit() for c in raw) and _COORD_CHARS.match(raw):
         lat, lon = _coordinates(raw, text)
-        return _checked(lat, lon, label or f"{lat:.4f}, {lon:.4f}", text)
+        return _checked(lat, lon, label, text)
     from .gazetteer import find_place
 
     try:
@@ -62,7 +62,7 @@ def _checked(lat: float, lon: float, label, text) -> Point:
     if not -90.0 <= lat <= 90.0:
         raise InputError(f"bad point {str(text)!r}: latitude {lat:g} is outside -90..90; {ACCEPTED}")
     if not -180.0 <= lon <= 360.0:
-        raise InputError(f"bad point {str(text)!r}: longitude {lon:g} is outside -180..180; {ACCEPTED}")
+        raise InputError(f"bad point {str(text)!r}: longitude {lon:g} is outside -180..180 (or 0..360); {ACCEPTED}")
     lon = lon - 360.0 if lon > 180.0 else lon
     return Point(lat, lon, label if label is not None else f"{lat:.4f}, {lon:.4f}")
 

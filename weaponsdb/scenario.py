@@ -66,7 +66,9 @@ def _launch(path: Path, i: int, entry):
         _fail(path, key, "give either point = \"...\" or both lat and lon")
     try:
         if has_point:
-            text = _typed(path, entry, "point", str, "a point such as \"50.6,36.6\" or a place name")
+            if not isinstance(entry["point"], str):
+                _fail(path, f"{key}.point", f"expected a point such as \"50.6,36.6\" or a place name, got {entry['point']!r}")
+            text = entry["point"]
             point = parse_point(text)
         else:
             lat, lon = entry.get("lat"), entry.get("lon")
@@ -113,6 +115,10 @@ def load_scenario(path) -> Scenario:
                 distances[key] = parse_distance(value)
             except InputError as exc:
                 raise InputError(f"{path}: {key}: {exc}") from exc
+            if distances[key] > 40_075:
+                _fail(path, key, f"{value!r} is longer than the Equator: expected at most 40075km")
+    if distances["range"] is not None and distances["min_range"] is not None and distances["min_range"] >= distances["range"]:
+        _fail(path, "min_range", f"{data['min_range']!r} is not below range {data['range']!r}")
     if not systems and distances["range"] is None:
         _fail(path, "systems", "empty; name at least one system, or give range = \"...\" for an ad-hoc ring")
     output = _typed(path, data, "output", str, "an HTML file name such as \"map.html\"", path.stem + ".html")
