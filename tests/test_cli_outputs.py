@@ -107,3 +107,39 @@ def test_help_teaches_with_examples():
     assert "examples:" in out and "weaponsdb map" in out and "MGRS" in out
     ring_help = subprocess.run([sys.executable, "-m", "weaponsdb", "ring", "--help"], capture_output=True, text=True, check=True).stdout
     assert "--from" in ring_help and "75mi" in ring_help
+
+
+@pytest.mark.parametrize("args", [
+    ("reach", "Kyiv", "--from", "Belgorod", "--system", "fath-360", "--csv"),
+    ("compare", "fath-360", "iskander-m", "--from", "Belgorod", "--csv"),
+])
+def test_csv_output_exits_zero(capsys, args):
+    code, out, _ = run(capsys, *args)
+    assert code == 0 and out.splitlines()[0].startswith("system,")
+
+
+@pytest.mark.parametrize("typed", [" ua ", "UKR", "Ukraine"])
+def test_compare_country_as_typed(capsys, typed):
+    code, out, _ = run(capsys, "compare", "iskander-m", "--from", "Kyiv", "--country", typed)
+    assert code == 0 and "100.0%" not in out and "%" in out
+
+
+def test_country_aliases_and_codes(capsys):
+    from weaponsdb.countries import country_geometry
+
+    assert country_geometry("UK").equals(country_geometry("GBR"))
+    assert country_geometry("DPRK").equals(country_geometry("KP"))
+    code, out, _ = run(capsys, "list", "--country", "US", "--json")
+    countries = [r["country"].split(";") for r in json.loads(out)]
+    assert code == 0 and countries and all("United States" in c for c in countries)
+
+
+def test_range_filter_finds_the_system_at_its_reported_figure(capsys):
+    code, out, _ = run(capsys, "list", "--min-range", "75mi", "--max-range", "75mi", "--json")
+    assert code == 0 and "fath-360" in [r["id"] for r in json.loads(out)]
+
+
+def test_point_labels_use_the_normalised_longitude():
+    from weaponsdb.points import parse_point
+
+    assert parse_point("0,181").label == "0.0000, -179.0000"
