@@ -463,7 +463,7 @@ def cmd_compare(args):
     if args.map and Path(args.map).suffix.lower() not in (".html", ".htm"):
         raise InputError(f"map output {args.map!r} must end in .html")
     targets = read_targets(args.targets) if args.targets else None
-    df = compare(systems, launches, countries=args.country, top=args.top, targets=targets)
+    df = compare(systems, launches, countries=args.country, top=args.top, targets=targets, progress=True)
     if args.map:
         import shapely
 

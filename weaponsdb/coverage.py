@@ -131,7 +131,7 @@ def coverage_geometry(system, launches):
     return rings[0] if len(rings) == 1 else shapely.orient_polygons(shapely.union_all(rings))
 
 
-def compare(systems, launches, *, countries=(), top: int = 5, targets=None) -> pd.DataFrame:
+def compare(systems, launches, *, countries=(), top: int = 5, targets=None, progress: bool = False) -> pd.DataFrame:
     """One row per system (in the order given) over what it reaches from any of the launch points.
 
     Areas are ellipsoidal; ``added_km2`` and ``overlap_km2`` are measured against the first
@@ -139,6 +139,7 @@ def compare(systems, launches, *, countries=(), top: int = 5, targets=None) -> p
     exact distances from a launches x cities matrix computed once for all systems.
     ``country_share`` maps each requested country, upper-cased as typed, to the fraction of its
     area covered. With ``targets`` (the user's own places), ``targets_in_range`` counts them too.
+    ``progress`` shows a bar on a terminal: unions and country overlays take a while for many systems.
     """
     from .countries import country_geometry
     from .gazetteer import cities
@@ -160,7 +161,11 @@ def compare(systems, launches, *, countries=(), top: int = 5, targets=None) -> p
             raise InputError(f"country {code!r} is too small to have an outline in the 1:50m country data, "
                              "so its share cannot be measured: expected a larger country")
     first, rows = None, []
-    for i, (record, hit, max_km) in enumerate(zip(records, reached, hi)):
+    from tqdm import tqdm
+
+    steps = tqdm(zip(records, reached, hi), total=len(records), desc="comparing", unit="system",
+                 disable=None if progress else True, leave=False)
+    for i, (record, hit, max_km) in enumerate(steps):
         geom = coverage_geometry(record, points)
         first = first if i else geom
         area = area_km2(geom)

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import folium
+import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
-from shapely.geometry import LineString, mapping
-from shapely.ops import unary_union
+from shapely.affinity import translate
+from shapely.geometry import LineString, mapping, shape
 
 from .errors import InputError
 from .geodesy import ring
@@ -36,6 +37,11 @@ SEA = "#dfe9f2"
 REGIONAL_SPAN_DEG = 60.0  # views narrower than this get the 50m outlines
 COORD_DIGITS = 5  # ~1 m, far below the geodesy tolerance
 MAP_OPTIONS = {"control_scale": True, "zoom_snap": 0.25}
+MERCATOR_MAX_LAT = 85.0511  # Web Mercator's edge: nothing beyond it is drawn
+VIEW_MAX_LAT = 84.0  # views are fitted to latitudes within this, so what can be shown is in view
+MAX_OPEN_OVERLAYS = 6  # more layers than this and the layer control starts collapsed
+MERCATOR_NOTE = ("Web Mercator cannot show latitudes above 85°: the parts of rings and launch points "
+                 "beyond that are not on this map.")
 
 _ID_LOCK = threading.Lock()
 
@@ -134,6 +140,42 @@ def _collection(parts) -> dict:
     return {"type": "FeatureCollection", "features": [_feature(p) for p in parts]}
 
 
+def dateline_cut(geoms, points) -> float | None:
+    """Where to cut longitudes so that what is drawn is contiguous: those <= the cut are drawn +360.
+
+    RFC 7946 splits a ring at the antimeridian, so a ring around Fiji is two slivers at the map's
+    two edges and its bounds are the whole world. When rings and points (longitudes) leave a wider
+    gap somewhere else than across the dateline, the map is drawn in the frame that cuts there.
+    None (draw as is) when the widest gap is across the dateline or a ring covers a pole, since a
+    pole-covering ring spans every longitude.
+    """
+    parts = [p for g in geoms for p in getattr(g, "geoms", [g]) if not p.is_empty]
+    if any(p.bounds[3] >= 89.999 or p.bounds[1] <= -89.999 for p in parts):
+        return None
+    merged: list[list[float]] = []
+    for west, east in sorted([(p.bounds[0], p.bounds[2]) for p in parts] + [(x, x) for x in points]):
+        if merged and west <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], east)
+        else:
+            merged.append([west, east])
+    if len(merged) < 2:
+        return None
+    across = merged[0][0] + 360.0 - merged[-1][1]
+    gap, cut = max((b[0] - a[1], a[1]) for a, b in itertools.pairwise(merged))
+    return cut if gap > across else None
+
+
+def _shown_lon(lon: float, cut: float | None) -> float:
+    return lon + 360.0 if cut is not None and lon <= cut else lon
+
+
+def _shown(parts, cut: float | None) -> list:
+    """Parts as drawn: those west of the cut moved by +360 (display only: exports stay RFC 7946)."""
+    if cut is None:
+        return list(parts)
+    return [translate(p, xoff=360.0) if p.bounds[2] <= cut else p for p in parts]
+
+
 def _on_cut(a, b) -> bool:
     """An edge RFC 7946 adds (along the antimeridian or a pole) rather than part of the true ring."""
     return (a[0] == b[0] and abs(a[0]) == 180.0) or (a[1] == b[1] and abs(a[1]) == 90.0)
@@ -157,13 +199,13 @@ def outline(geom) -> list[LineString] | None:
     return [LineString(run) for run in lines if len(run) > 1]
 
 
-def _ring_popup(s: Series, launch) -> str:
+def _ring_popup(s: Series, launch, around: bool = False) -> str:
     rec = s.record or {}
     swatch = f'<span class="wdb-swatch" style="background:{s.colour}"></span>'
     rows = [f"{swatch}<b>{text(s.name)}</b>"]
     if rec.get("aliases"):
         rows.append(f"<i>also: {text(', '.join(rec['aliases']))}</i>")
-    rows.append(f"from {text(launch.label)}")
+    rows.append(f"{'footprint around' if around else 'from'} {text(launch.label)}")
     rows.append(f"Maximum range: {_km_mi(s.max_km)}")
     if rec and rec.get("range_reported"):
         rows.append(f"Reported as: {text(rec['range_reported'])}")
@@ -195,23 +237,27 @@ def _launch_popup(launch, series: list[Series]) -> str:
     return '<div class="wdb-popup">' + "<br>".join(rows) + "</div>"
 
 
-def _ring_layers(geom, s: Series, launch, css_class: str, fill: float, band: bool = False) -> list[folium.GeoJson]:
+def _ring_layers(geom, s: Series, launch, css_class: str, fill: float, band: bool = False, cut=None,
+                 around: bool = False) -> list[folium.GeoJson]:
     """The ring's fill (with popup and tooltip) and, where it was cut at the dateline or a pole, its outline.
 
     Stroking a cut polygon would draw its cut edges: a line down the dateline or along the map's top.
+    ``cut``: see ``dateline_cut``; ``around``: the point is a target and the ring its footprint.
     """
     line = {"color": s.colour, "weight": 1 if band else 2, "opacity": 0.7 if band else 0.9,
             "dashArray": "4 4" if band else s.dash}
     edges = outline(geom)
     style = {**line, "fillColor": s.colour, "fillOpacity": fill, "stroke": edges is None}
     what = "uncertainty band" if band else "range"
-    layer = folium.GeoJson(_collection(getattr(geom, "geoms", [geom])), style_function=lambda _f, st=style: st,
-                           control=False, smooth_factor=0.5, className=css_class,
-                           tooltip=folium.Tooltip(f"{text(s.name)} {what} from {text(launch.label)}", sticky=True))
-    folium.Popup(_ring_popup(s, launch), max_width=360).add_to(layer)
+    where = "footprint around" if around else "from"
+    layer = folium.GeoJson(_collection(_shown(getattr(geom, "geoms", [geom]), cut)),
+                           style_function=lambda _f, st=style: st, control=False, smooth_factor=0.5,
+                           className=css_class,
+                           tooltip=folium.Tooltip(f"{text(s.name)} {what} {where} {text(launch.label)}", sticky=True))
+    folium.Popup(_ring_popup(s, launch, around), max_width=360).add_to(layer)
     if edges is None:
         return [layer]
-    return [layer, folium.GeoJson(_collection(edges), style_function=lambda _f, st=line: st, control=False,
+    return [layer, folium.GeoJson(_collection(_shown(edges, cut)), style_function=lambda _f, st=line: st, control=False,
                                   smooth_factor=0.5, interactive=False, className=css_class + "-outline")]
 
 
@@ -246,7 +292,7 @@ STYLE = """<style>
   font:12px/1.35 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#222}
 .wdb-title{position:absolute;top:10px;left:50%;transform:translateX(-50%);z-index:1000;max-width:55%;
   font-size:16px;font-weight:600;text-align:center;pointer-events:none}
-.wdb-legend{max-width:300px}
+.wdb-legend{max-width:300px;max-height:40vh;overflow-y:auto}
 .wdb-legend-row{display:flex;align-items:center;gap:6px;margin:2px 0}
 .wdb-key{flex:none;width:22px;height:12px;border:2px solid;box-sizing:border-box}
 .wdb-dot{flex:none;width:10px;height:10px;margin:0 6px;border-radius:50%;border:1.5px solid #000;background:#fff}
@@ -265,7 +311,7 @@ def _key(colour: str, border: str, alpha: str) -> str:
     return f'<span class="wdb-key" style="{style}"></span>'
 
 
-def _legend(series: list[Series], uncertainty: bool) -> str:
+def _legend(series: list[Series], uncertainty: bool, point_label: str = "launch point") -> str:
     rows = []
     for s in series:
         dash = "dashed" if s.dash else "solid"
@@ -276,7 +322,7 @@ def _legend(series: list[Series], uncertainty: bool) -> str:
         if uncertainty and s.band:
             rows.append(f'<div class="wdb-legend-row">{_key(s.colour, "dotted", "18")}<span>sources disagree: '
                         f'{format_distance(s.band[0])} to {format_distance(s.band[1])}</span></div>')
-    rows.append('<div class="wdb-legend-row"><span class="wdb-dot"></span><span>launch point</span></div>')
+    rows.append(f'<div class="wdb-legend-row"><span class="wdb-dot"></span><span>{text(point_label)}</span></div>')
     return "".join(rows)
 
 
@@ -310,37 +356,119 @@ def _source_entry(src: dict) -> str:
     return _link(src) + (f" ({meta})" if meta else "")
 
 
-def _view(geoms, launches):
-    """Bounds of everything drawn, or the whole world when a ring covers a pole or the whole Earth."""
-    minx, miny, maxx, maxy = unary_union(geoms).bounds
-    if maxy >= 89.999 or miny <= -89.999:
+def _view(parts, points):
+    """[[south, west], [north, east]] to fit: everything drawn (display longitudes), in Web Mercator's reach.
+
+    ``parts``: the drawn geometry; ``points``: (lat, lon) of the markers. Latitudes are clamped to
+    +-VIEW_MAX_LAT, since fitting to a polar ring would fit to what Web Mercator cannot show. A ring
+    around a pole spans every longitude; rings around both poles get the world view.
+    """
+    bounds = [p.bounds for p in parts if not p.is_empty]
+    north_pole = any(b[3] >= 89.999 for b in bounds)
+    south_pole = any(b[1] <= -89.999 for b in bounds)
+    if north_pole and south_pole:
         return WORLD_VIEW
-    lats = [miny, maxy] + [p.lat for p in launches]
-    lons = [minx, maxx] + [p.lon for p in launches]
-    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+    lats = [b[1] for b in bounds] + [b[3] for b in bounds] + [lat for lat, _ in points]
+    lons = [b[0] for b in bounds] + [b[2] for b in bounds] + [lon for _, lon in points]
+    south, north = (max(-VIEW_MAX_LAT, min(VIEW_MAX_LAT, y)) for y in (min(lats), max(lats)))
+    if north_pole or south_pole:  # keep the world view's other edge rather than fit half the globe tall
+        south, north = (max(south, WORLD_VIEW[0][0]), north) if north_pole else (south, min(north, WORLD_VIEW[1][0]))
+        return [[south, -180.0], [north, 180.0]]
+    return [[south, min(lons)], [north, max(lons)]]
 
 
-def _basemap_layer(view) -> folium.GeoJson:
-    """Offline country outlines: 50m around a regional view (110m is too coarse there), else 110m."""
+def _beyond_mercator(parts, points) -> bool:
+    """Whether a ring or launch point reaches latitudes Web Mercator cannot show."""
+    lats = [y for p in parts if not p.is_empty for y in (p.bounds[1], p.bounds[3])] + [lat for lat, _ in points]
+    return any(abs(y) > MERCATOR_MAX_LAT for y in lats)
+
+
+class KeepWorldEdge(MacroElement):
+    """After fitting a polar view, pan so the world's top (or bottom) edge is the screen's, not blank space."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var edge = map.project([{{ this.lat }}, 0]).y, b = map.getPixelBounds();
+            var dy = {{ this.north|tojson }} ? Math.max(0, edge - b.min.y) : Math.min(0, edge - b.max.y);
+            if (dy) { map.panBy([0, dy], {animate: false}); }
+        })({{ this._parent.get_name() }});
+        {% endmacro %}""")
+
+    def __init__(self, north: bool):
+        super().__init__()
+        self._name = "KeepWorldEdge"
+        self.north, self.lat = north, MERCATOR_MAX_LAT if north else -MERCATOR_MAX_LAT
+
+
+def _compact(geom, digits: int = 3) -> list:
+    """MultiPolygon coordinates of a (multi)polygon, rounded like the basemap's, without repeated points."""
+    out = []
+    for poly in getattr(geom, "geoms", [geom]):
+        if poly.geom_type != "Polygon" or poly.is_empty:
+            continue
+        rings = []
+        for r in (poly.exterior, *poly.interiors):
+            pts = []
+            for x, y in r.coords:
+                pt = [round(x, digits), round(y, digits)]
+                if not pts or pt != pts[-1]:
+                    pts.append(pt)
+            rings.append(pts)
+        rings = [r for r in rings if len(r) >= 4]
+        if rings and len(rings[0]) >= 4:
+            out.append(rings)
+    return out
+
+
+def _shifted_copy(data: dict, east: float) -> dict:
+    """The basemap's countries west of ``east`` (longitudes -180..east), moved +360 to show past the dateline."""
+    box = shapely.box(-180.0, -90.0, east, 90.0)
+    features = []
+    for feature in data["features"]:
+        geom = shapely.make_valid(shape(feature["geometry"]))
+        if geom.is_empty or geom.bounds[0] > east:
+            continue
+        coords = _compact(translate(shapely.intersection(geom, box), xoff=360.0))
+        if coords:
+            features.append({"type": "Feature", "properties": feature.get("properties", {}),
+                             "geometry": {"type": "MultiPolygon", "coordinates": coords}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _basemap_layers(view) -> list[folium.GeoJson]:
+    """Offline country outlines: 50m around a regional view (110m is too coarse there), else 110m.
+
+    A view past the dateline (east > 180) gets a second copy, moved +360, of just the countries it
+    needs there; online tiles repeat by themselves.
+    """
     from .countries import basemap_geojson, regional_basemap
 
     (south, west), (north, east) = view
     if east - west < REGIONAL_SPAN_DEG and north - south < REGIONAL_SPAN_DEG:
         dx, dy = max((east - west) * 0.6, 20.0), max((north - south) * 0.3, 10.0)  # screens: wider than tall
         data = regional_basemap((west - dx, south - dy, east + dx, north + dy))
+        copies = [data]
+        if east > 180.0:
+            copies.append(_shifted_copy(regional_basemap((-180.0, south - dy, east + dx - 360.0, north + dy)),
+                                        min(180.0, east - 360.0 + max(east - west, 40.0))))
     else:
-        data = basemap_geojson("110m")
-    return folium.GeoJson(data, name="Countries", control=False, interactive=False, className="wdb-basemap",
-                          attribution=BASEMAP_ATTRIBUTION,
-                          style_function=lambda _f: {"color": "#ffffff", "weight": 0.8, "fillColor": "#c9c9c9",
-                                                     "fillOpacity": 1.0})
+        copies = [basemap_geojson("110m")]
+        if east > 180.0:
+            copies.append(_shifted_copy(copies[0], min(180.0, east - 360.0 + max(east - west, 60.0))))
+    return [folium.GeoJson(data, name="Countries", control=False, interactive=False, className="wdb-basemap",
+                           attribution=BASEMAP_ATTRIBUTION if i == 0 else None,
+                           style_function=lambda _f: {"color": "#ffffff", "weight": 0.8, "fillColor": "#c9c9c9",
+                                                      "fillOpacity": 1.0})
+            for i, data in enumerate(copies)]
 
 
 def _base_map(offline: bool, view) -> folium.Map:
     if not offline:
         return folium.Map(location=[30, 0], zoom_start=2, tiles="OpenStreetMap", **MAP_OPTIONS)
     m = folium.Map(location=[30, 0], zoom_start=2, tiles=None, **MAP_OPTIONS)
-    _basemap_layer(view).add_to(m)
+    for layer in _basemap_layers(view):
+        layer.add_to(m)
     m.get_root().header.add_child(Element(f"<style>.folium-map.leaflet-container{{background:{SEA}}}</style>"),
                                   name="wdb_sea")
     return m
@@ -357,7 +485,7 @@ def _rings(series, launches, uncertainty):
 
 
 def draw(systems, launches, *, title=None, offline=False, uncertainty=False, max_km=None, min_km=None,
-         extra=None, catalog=None, added=None) -> str:
+         extra=None, catalog=None, added=None, point_label="launch point") -> str:
     """The complete HTML of a range-ring map: one ring per system and launch point.
 
     ``systems``: catalogue records, or None for an ad-hoc range of ``max_km``; ``max_km`` and
@@ -366,12 +494,24 @@ def draw(systems, launches, *, title=None, offline=False, uncertainty=False, max
     ``catalog``: when given, the caption dates the data by the whole catalogue's newest source
     rather than by the newest source of the systems drawn. ``added``: system id -> geometry that
     system covers beyond the first one, drawn as a stronger fill in its own toggleable layer.
+    ``point_label``: what the points are, for the legend, the layer name and tooltips; with
+    ``"target"`` (a reach footprint map) rings read as footprints around the targets.
+
+    Rings that straddle the dateline are drawn in a frame where they are whole (longitudes past
+    180): the map only; the geometry and exports stay RFC 7946.
     """
     if not launches:
         raise InputError("no launch points: give at least one place or lat,lon")
     series = build_series(list(systems), max_km, min_km)
     rings = _rings(series, launches, uncertainty)
-    view = _view([g for _, _, ring, band in rings for g in (ring, band) if g is not None], launches)
+    geoms = [g for _, _, ring, band in rings for g in (ring, band) if g is not None]
+    cut = dateline_cut(geoms, [p.lon for p in launches])
+    parts = _shown([p for g in geoms for p in getattr(g, "geoms", [g])], cut)
+    markers = [(p.lat, _shown_lon(p.lon, cut)) for p in launches]
+    view = _view(parts, markers)
+    if _beyond_mercator(parts, markers):
+        extra = [*(extra or ()), MERCATOR_NOTE]
+    around = point_label == "target"
     fill = 0.12 if len(rings) <= 4 else 0.06
     with deterministic_ids():
         m = _base_map(offline, view)
@@ -381,15 +521,17 @@ def draw(systems, launches, *, title=None, offline=False, uncertainty=False, max
         for s in series:
             group = folium.FeatureGroup(name=text(s.name), overlay=True, control=True, show=True)
             for _, p, shape, band in (r for r in rings if r[0] is s):
-                layers = _ring_layers(band, s, p, "range-band", fill / 2, band=True) if band is not None else []
-                for layer in layers + _ring_layers(shape, s, p, "range-ring", fill):
+                layers = (_ring_layers(band, s, p, "range-band", fill / 2, band=True, cut=cut, around=around)
+                          if band is not None else [])
+                for layer in layers + _ring_layers(shape, s, p, "range-ring", fill, cut=cut, around=around):
                     layer.add_to(group)
             group.add_to(m)
         if added:
-            _added_layer(series, added).add_to(m)
-        points = folium.FeatureGroup(name="Launch points", overlay=True, control=True, show=True)
-        for p in launches:
-            folium.CircleMarker([p.lat, p.lon], radius=5, color="#000000", weight=1.5, fill_color="#ffffff",
+            _added_layer(series, added, cut).add_to(m)
+        plural = point_label[:1].upper() + point_label[1:] + "s"
+        points = folium.FeatureGroup(name=text(plural), overlay=True, control=True, show=True)
+        for p, marker in zip(launches, markers):
+            folium.CircleMarker(list(marker), radius=5, color="#000000", weight=1.5, fill_color="#ffffff",
                                 fill_opacity=1.0, className="launch-point",
                                 tooltip=folium.Tooltip(text(p.label), permanent=True, direction="right",
                                                        className="wdb-label", sticky=False),
@@ -397,18 +539,21 @@ def draw(systems, launches, *, title=None, offline=False, uncertainty=False, max
         points.add_to(m)
         if title:
             Box(text(title), "wdb-box wdb-title").add_to(m)
-        Box(_legend(series, uncertainty), "wdb-box wdb-legend", "bottomright").add_to(m)
+        Box(_legend(series, uncertainty, point_label), "wdb-box wdb-legend", "bottomright").add_to(m)
         data_date = getattr(catalog, "data_date", lambda: None)()
         Box(_caption(series, extra, data_date), "wdb-box wdb-caption", "bottomleft").add_to(m)
-        folium.LayerControl(collapsed=False, position="topright").add_to(m)
+        overlays = len(series) + bool(added) + 1
+        folium.LayerControl(collapsed=overlays > MAX_OPEN_OVERLAYS, position="topright").add_to(m)
         m.fit_bounds(view, padding_top_left=(20, 60), padding_bottom_right=(20, 100))
+        if view is not WORLD_VIEW and (view[1][0] >= VIEW_MAX_LAT or view[0][0] <= -VIEW_MAX_LAT):
+            KeepWorldEdge(north=view[1][0] >= VIEW_MAX_LAT).add_to(m)
         page = root.render()
     from .offline import drop_unused, inline_assets
 
     return inline_assets(page) if offline else drop_unused(page)
 
 
-def _added_layer(series, added) -> folium.FeatureGroup:
+def _added_layer(series, added, cut=None) -> folium.FeatureGroup:
     """What each system reaches beyond the first: the question a comparison map exists to answer."""
     group = folium.FeatureGroup(name=text(f"Added over {series[0].name}"), overlay=True, control=True, show=True)
     for s in series[1:]:
@@ -416,7 +561,7 @@ def _added_layer(series, added) -> folium.FeatureGroup:
         if geom is None or geom.is_empty:
             continue
         style = {"color": s.colour, "weight": 0, "fillColor": s.colour, "fillOpacity": 0.22}
-        folium.GeoJson(_collection(getattr(geom, "geoms", [geom])), style_function=lambda _f, st=style: st,
+        folium.GeoJson(_collection(_shown(getattr(geom, "geoms", [geom]), cut)), style_function=lambda _f, st=style: st,
                        control=False, smooth_factor=0.5, className="added-area",
                        tooltip=folium.Tooltip(f"{text(s.name)} adds this over {text(series[0].name)}", sticky=True),
                        ).add_to(group)
