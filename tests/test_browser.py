@@ -67,6 +67,11 @@ class Opened:
         return self.page.evaluate(
             "s => [...document.querySelectorAll(s)].map(p => p.getBoundingClientRect().width)", selector)
 
+    def rects(self, selector):
+        """Bounding boxes (left, top, right, bottom) of the matching elements, in page pixels."""
+        return self.page.evaluate("""s => [...document.querySelectorAll(s)].map(e => {
+            const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })""", selector)
+
     def covered(self, lat, lon, selector="path.range-ring"):
         """Whether the ring's fill is under (lat, lon) on screen: catches streaks and inverted fills."""
         return self.page.evaluate("""([lat, lon, s]) => {
@@ -125,10 +130,52 @@ def test_dateline_ring_has_no_streak(opened):
     o = opened(maps.draw([None], [centre], max_km=3000, offline=True))
     widths = o.boxes("path.range-ring") + o.boxes("path.range-ring-outline")
     map_width = o.page.evaluate("() => document.querySelector('.folium-map').getBoundingClientRect().width")
-    assert len(widths) >= 4 and max(widths) < 0.5 * map_width
-    for lat, lon in [(53.0, 150.0), (53.0, -175.0), (53.0, 0.0), (53.0, -100.0), (0.0, 158.65)]:
+    assert len(widths) >= 4 and max(widths) < 0.9 * map_width
+    # Drawn in a frame past 180 so the ring is whole: -175 is shown as 185.
+    for lat, lon in [(53.0, 150.0), (53.0, 185.0), (53.0, 200.0), (53.0, 120.0), (20.0, 158.65)]:
         inside = distances_m(centre.lat, centre.lon, lat, lon) < 3_000_000
         assert o.covered(lat, lon) == inside, (lat, lon)
+    assert o.errors == [] and o.blocked == []
+
+
+def test_ring_across_the_dateline_is_whole_and_in_view(opened):
+    taveuni = Point(-16.8, -179.95, "Taveuni")
+    o = opened(maps.draw([system("Fath-360", 120.7)], [taveuni], offline=True))
+    rects = o.rects("path.range-ring")
+    assert len(rects) == 2  # still two RFC 7946 parts, now side by side
+    for left, top, right, bottom in rects:
+        assert 0 <= left < right <= WIDTH and 0 <= top < bottom <= HEIGHT
+        assert right - left > 20 and bottom - top > 100
+    assert max(r[2] for r in rects) - min(r[0] for r in rects) > 200  # the whole ring, not a sliver
+    seam = min(r[2] for r in rects)
+    assert abs(max(r[0] for r in rects) - seam) < 2  # the halves meet at 180
+    assert o.covered(-16.8, 180.05) and o.covered(-16.8, 179.5) and o.covered(-16.8, 180.6)
+    # Land east of 180 (Taveuni itself) comes from the basemap's shifted copy.
+    assert any(seam - 2 <= left and seam + 20 < right for left, _, right, _ in o.rects("path.wdb-basemap"))
+    assert o.errors == [] and o.blocked == []
+
+
+def test_polar_rings_show_what_mercator_can(opened):
+    o = opened(maps.draw([system("Alpha", 690)], [Point(89.9, 179.9, "Near pole")], offline=True))
+    ((left, top, right, bottom),) = o.rects("path.range-ring")
+    assert top <= 2 and bottom > 5 and right - left > 0.8 * WIDTH  # the strip below 85N, at the top
+    assert "cannot show latitudes above 85" in o.page.locator(".wdb-caption").inner_text()
+    assert o.errors == [] and o.blocked == []
+
+
+def test_many_systems_keep_the_legend_clear_of_the_layer_control(opened):
+    from weaponsdb.catalog import load_catalog
+
+    catalog = load_catalog()
+    systems = [catalog.get(name) for name in catalog.df.index[:16]]
+    o = opened(maps.draw(systems, [Point(50.6, 36.6, "Belgorod")], uncertainty=True, offline=True))
+    ((_, _, _, control_bottom),) = o.rects(".leaflet-control-layers")
+    ((_, legend_top, _, legend_bottom),) = o.rects(".wdb-legend")
+    assert control_bottom < legend_top and legend_bottom <= HEIGHT
+    rows = o.page.locator(".wdb-legend .wdb-legend-row").count()
+    assert rows > 16
+    o.page.locator(".wdb-legend").evaluate("e => e.scrollTop = e.scrollHeight")
+    assert o.page.locator(".wdb-legend .wdb-legend-row").last.is_visible()
     assert o.errors == [] and o.blocked == []
 
 

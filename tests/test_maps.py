@@ -130,9 +130,100 @@ def test_inline_assets_refuses_unknown_urls():
         offline.inline_assets(page)
 
 
+def fitted_view(html: str) -> list[list[float]]:
+    return json.loads(re.search(r"map\.fitBounds\((\[\[.*?\]\]),", html).group(1))
+
+
 def test_pole_and_whole_earth_rings_fit_the_world():
+    assert fitted_view(maps.draw([None], [Point(39.03, 125.75, "Pyongyang")], max_km=15000)) == maps.WORLD_VIEW
     html = maps.draw([None], [Point(55.75, 37.62, "Moscow")], max_km=12000)
-    assert json.dumps(maps.WORLD_VIEW) in re.sub(r"\s+", "", html).replace(",", ", ")
+    (south, west), (north, east) = fitted_view(html)
+    assert (west, east) == (-180, 180) and north == maps.VIEW_MAX_LAT and -60 <= south < 0
+    assert maps.MERCATOR_NOTE in html
+
+
+def test_polar_launch_points_fit_what_mercator_can_show_and_say_so():
+    from weaponsdb.catalog import load_catalog
+
+    catalog = load_catalog()
+    systems = [catalog.get("iskander-m"), catalog.get("kn-23")]
+    html = maps.draw(systems, [Point(90, 0, "Pole"), Point(89.9, 179.9, "Near pole")], offline=True)
+    (south, west), (north, east) = fitted_view(html)
+    assert (west, east) == (-180, 180) and north == maps.VIEW_MAX_LAT and 83 < south < maps.VIEW_MAX_LAT
+    assert "Web Mercator cannot show latitudes above 85°" in html
+    assert "map.panBy(" in html  # the world's top edge is pulled to the top of the screen
+    assert maps.MERCATOR_NOTE not in maps.draw(systems, LAUNCHES)
+    assert "map.panBy(" not in maps.draw(systems, LAUNCHES)
+    (south, _), (north, _) = fitted_view(maps.draw(systems, [Point(-88, 10, "South")]))
+    assert south == -maps.VIEW_MAX_LAT and north < -80
+
+
+PACIFIC = {
+    "Taveuni": ([system("Fath-360", 120.7)], [Point(-16.8, -179.95, "Taveuni")], None),
+    "three": ([None], [Point(60, 179.5, "A"), Point(60, -179.5, "B"), Point(-18.14, 178.44, "Suva")], 3000),
+    "kn-23": ([system("KN-23", 690)], [Point(53, 158, "Kamchatka"), Point(-17, 179.9, "Fiji"),
+                                       Point(66, -170, "Chukotka")], None),
+}
+
+
+@pytest.mark.parametrize("case", PACIFIC)
+def test_rings_across_the_dateline_get_a_pacific_view(case):
+    systems, launches, max_km = PACIFIC[case]
+    html = maps.draw(systems, launches, max_km=max_km, offline=True)
+    (south, west), (north, east) = fitted_view(html)
+    assert west < 180 < east and east - west < 140, (west, east)
+    xs = [x for layer in geojson_layers(html)["range-ring"] for f in layer["features"]
+          for ring in f["geometry"]["coordinates"] for x, _ in ring]
+    assert west - 1e-4 <= min(xs) and max(xs) <= east + 1e-4  # every ring part inside the fitted view
+    markers = [float(x) for x in re.findall(r"L\.circleMarker\(\s*\[[-\d.]+, ([-\d.]+)\]", html)]
+    assert len(markers) == len(launches) and all(west <= x <= east for x in markers)
+    (base, copy) = geojson_layers(html)["wdb-basemap"]
+    copy_xs = [x for f in copy["features"] for poly in f["geometry"]["coordinates"] for r in poly for x, _ in r]
+    assert copy_xs and 180 <= min(copy_xs) and max(copy_xs) > east - 1
+    assert len(json.dumps(copy)) < len(json.dumps(base))  # only the part needed past the dateline
+    assert html == maps.draw(systems, launches, max_km=max_km, offline=True)
+
+
+def test_taveuni_ring_is_drawn_whole_but_its_geometry_stays_rfc7946():
+    from weaponsdb.geodesy import ring
+
+    html = maps.draw([system("Fath-360", 120.7)], [Point(-16.8, -179.95, "Taveuni")])
+    (layer,) = geojson_layers(html)["range-ring"]
+    xs = [x for f in layer["features"] for r in f["geometry"]["coordinates"] for x, _ in r]
+    assert 178.5 < min(xs) < 180 < max(xs) < 181.5
+    assert "180.05, " in html or "[-16.8, 180.05]" in html  # the marker sits with its ring
+    assert "-179.9500" in html  # popups still give the real coordinate
+    assert all(-180 <= x <= 180 for x in ring(-16.8, -179.95, 120.7).bounds[::2])
+    assert "L.tileLayer" in html  # online tiles repeat past 180 by themselves: no second basemap
+
+
+def test_dateline_cut_only_when_it_makes_the_drawing_narrower():
+    from weaponsdb.geodesy import ring
+
+    assert maps.dateline_cut([ring(50.6, 36.6, 500)], [36.6]) is None
+    assert maps.dateline_cut([ring(55.75, 37.62, 12000)], [37.62]) is None  # covers the pole: world view
+    assert maps.dateline_cut([ring(0, 40, 2000), ring(0, -10, 2000)], [40, -10]) is None
+    assert maps.dateline_cut([ring(0, 170, 2000), ring(0, -10, 2000)], [170, -10]) is not None  # tie: cut
+    cut = maps.dateline_cut([ring(-16.8, -179.95, 120.7)], [-179.95])
+    assert cut is not None and -179 < cut < -178.5
+
+
+def test_many_systems_fold_the_layer_control_and_scroll_the_legend():
+    few = maps.draw([system(f"S{i}", 100 + i) for i in range(5)], LAUNCHES[:1])
+    many = maps.draw([system(f"S{i}", 100 + i) for i in range(16)], LAUNCHES[:1])
+    assert '"collapsed": false' in few and "wdb-legend-tall" not in few.split("</style>")[-1]
+    assert '"collapsed": true' in many and 'class="wdb-box wdb-legend wdb-legend-tall"' in many
+    assert re.search(r"\.wdb-legend\{[^}]*max-height:[^}]*overflow-y:auto", many)
+
+
+def test_point_label_names_targets_in_legend_layer_and_tooltips():
+    html = maps.draw([system("Fath-360")], [Point(50.45, 30.52, "Kyiv")], point_label="target")
+    assert "<span>target</span>" in html and '"Targets"' in html
+    assert "Fath-360 range footprint around Kyiv" in html and "footprint around Kyiv<br>" in html
+    assert "launch point" not in html.lower().replace("launch-point", "")
+    default = maps.draw([system("Fath-360")], [Point(50.6, 36.6, "Belgorod")])
+    assert "<span>launch point</span>" in default and '"Launch points"' in default
+    assert "Fath-360 range from Belgorod" in default
 
 
 def test_dateline_ring_is_split_and_its_cut_is_not_stroked():

@@ -389,7 +389,7 @@ def _targets(args):
         targets = _launches([args.target]) + targets
     if not targets:
         raise InputError("no target: give TARGET (a point or place) or --targets FILE.csv")
-    return targets
+    return list(dict.fromkeys(targets))
 
 
 def cmd_reach(args):

@@ -5,6 +5,10 @@ Leaflet circles: a Leaflet circle is a Web-Mercator circle, wrong by hundreds of
 range, and it streaks across the map at the dateline. Every string that reaches the page is
 escaped, element ids are numbered so the same inputs give byte-identical HTML, and
 ``offline=True`` inlines every asset so the file opens with no network.
+
+Rings that straddle the dateline are drawn, for display only, in a frame that runs past 180°
+(``dateline_cut``) so they are whole and the view centres on the Pacific; views are fitted within
+the latitudes Web Mercator can show.
 """
 
 import contextlib
@@ -40,8 +44,8 @@ MAP_OPTIONS = {"control_scale": True, "zoom_snap": 0.25}
 MERCATOR_MAX_LAT = 85.0511  # Web Mercator's edge: nothing beyond it is drawn
 VIEW_MAX_LAT = 84.0  # views are fitted to latitudes within this, so what can be shown is in view
 MAX_OPEN_OVERLAYS = 6  # more layers than this and the layer control starts collapsed
-MERCATOR_NOTE = ("Web Mercator cannot show latitudes above 85°: the parts of rings and launch points "
-                 "beyond that are not on this map.")
+MERCATOR_NOTE = ("Web Mercator cannot show latitudes above 85° north or south: the parts of rings and "
+                 "launch points beyond that are not on this map.")
 
 _ID_LOCK = threading.Lock()
 
@@ -293,6 +297,7 @@ STYLE = """<style>
 .wdb-title{position:absolute;top:10px;left:50%;transform:translateX(-50%);z-index:1000;max-width:55%;
   font-size:16px;font-weight:600;text-align:center;pointer-events:none}
 .wdb-legend{max-width:300px;max-height:40vh;overflow-y:auto}
+.wdb-legend-tall{max-height:min(70vh,calc(100vh - 130px))}
 .wdb-legend-row{display:flex;align-items:center;gap:6px;margin:2px 0}
 .wdb-key{flex:none;width:22px;height:12px;border:2px solid;box-sizing:border-box}
 .wdb-dot{flex:none;width:10px;height:10px;margin:0 6px;border-radius:50%;border:1.5px solid #000;background:#fff}
@@ -383,22 +388,28 @@ def _beyond_mercator(parts, points) -> bool:
     return any(abs(y) > MERCATOR_MAX_LAT for y in lats)
 
 
-class KeepWorldEdge(MacroElement):
-    """After fitting a polar view, pan so the world's top (or bottom) edge is the screen's, not blank space."""
+class FitView(MacroElement):
+    """Fit the map to the view at once (no animation that a later pan would race against).
+
+    ``edge``: 1 (north) or -1 (south) when the view reaches Web Mercator's edge; the map is then
+    panned so that edge of the world meets the screen's rather than leaving blank space beyond it.
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function (map) {
-            var edge = map.project([{{ this.lat }}, 0]).y, b = map.getPixelBounds();
-            var dy = {{ this.north|tojson }} ? Math.max(0, edge - b.min.y) : Math.min(0, edge - b.max.y);
-            if (dy) { map.panBy([0, dy], {animate: false}); }
+            map.fitBounds({{ this.bounds|tojson }}, {paddingTopLeft: [20, 60], paddingBottomRight: [20, 100],
+                                                    animate: false});{% if this.edge %}
+            var edge = map.project([{{ this.edge * this.max_lat }}, 0]).y, b = map.getPixelBounds();
+            var dy = {{ this.edge }} > 0 ? Math.max(0, edge - b.min.y) : Math.min(0, edge - b.max.y);
+            if (dy) { map.panBy([0, dy], {animate: false}); }{% endif %}
         })({{ this._parent.get_name() }});
         {% endmacro %}""")
 
-    def __init__(self, north: bool):
+    def __init__(self, bounds, edge: int = 0):
         super().__init__()
-        self._name = "KeepWorldEdge"
-        self.north, self.lat = north, MERCATOR_MAX_LAT if north else -MERCATOR_MAX_LAT
+        self._name = "FitView"
+        self.bounds, self.edge, self.max_lat = bounds, edge, MERCATOR_MAX_LAT
 
 
 def _compact(geom, digits: int = 3) -> list:
@@ -455,7 +466,7 @@ def _basemap_layers(view) -> list[folium.GeoJson]:
     else:
         copies = [basemap_geojson("110m")]
         if east > 180.0:
-            copies.append(_shifted_copy(copies[0], min(180.0, east - 360.0 + max(east - west, 60.0))))
+            copies.append(_shifted_copy(copies[0], min(180.0, east - 360.0 + max(2.0 * (east - west), 120.0))))
     return [folium.GeoJson(data, name="Countries", control=False, interactive=False, className="wdb-basemap",
                            attribution=BASEMAP_ATTRIBUTION if i == 0 else None,
                            style_function=lambda _f: {"color": "#ffffff", "weight": 0.8, "fillColor": "#c9c9c9",
@@ -520,10 +531,10 @@ def draw(systems, launches, *, title=None, offline=False, uncertainty=False, max
         root.header.add_child(Element(STYLE), name="wdb_style")
         for s in series:
             group = folium.FeatureGroup(name=text(s.name), overlay=True, control=True, show=True)
-            for _, p, shape, band in (r for r in rings if r[0] is s):
+            for _, p, area, band in (r for r in rings if r[0] is s):
                 layers = (_ring_layers(band, s, p, "range-band", fill / 2, band=True, cut=cut, around=around)
                           if band is not None else [])
-                for layer in layers + _ring_layers(shape, s, p, "range-ring", fill, cut=cut, around=around):
+                for layer in layers + _ring_layers(area, s, p, "range-ring", fill, cut=cut, around=around):
                     layer.add_to(group)
             group.add_to(m)
         if added:
@@ -539,14 +550,17 @@ def draw(systems, launches, *, title=None, offline=False, uncertainty=False, max
         points.add_to(m)
         if title:
             Box(text(title), "wdb-box wdb-title").add_to(m)
-        Box(_legend(series, uncertainty, point_label), "wdb-box wdb-legend", "bottomright").add_to(m)
+        # An open layer control with many systems reaches down over the legend: fold it, and let the
+        # legend scroll past a height that leaves room for whatever is in the top-right corner.
+        collapsed = len(series) + bool(added) + 1 > MAX_OPEN_OVERLAYS
+        legend_class = "wdb-box wdb-legend" + (" wdb-legend-tall" if collapsed else "")
+        Box(_legend(series, uncertainty, point_label), legend_class, "bottomright").add_to(m)
         data_date = getattr(catalog, "data_date", lambda: None)()
         Box(_caption(series, extra, data_date), "wdb-box wdb-caption", "bottomleft").add_to(m)
-        overlays = len(series) + bool(added) + 1
-        folium.LayerControl(collapsed=overlays > MAX_OPEN_OVERLAYS, position="topright").add_to(m)
-        m.fit_bounds(view, padding_top_left=(20, 60), padding_bottom_right=(20, 100))
-        if view is not WORLD_VIEW and (view[1][0] >= VIEW_MAX_LAT or view[0][0] <= -VIEW_MAX_LAT):
-            KeepWorldEdge(north=view[1][0] >= VIEW_MAX_LAT).add_to(m)
+        folium.LayerControl(collapsed=collapsed, position="topright").add_to(m)
+        (south, _), (north, _) = view
+        edge = 0 if view is WORLD_VIEW else 1 if north >= VIEW_MAX_LAT else -1 if south <= -VIEW_MAX_LAT else 0
+        FitView(view, edge).add_to(m)
         page = root.render()
     from .offline import drop_unused, inline_assets
 
