@@ -14,15 +14,9 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
 from .errors import InputError, UnknownNameError
+from .gazetteer import COUNTRY_ALIASES
 
 RESOLUTIONS = ("110m", "50m")
-#: Names people use that neither ISO nor the atlas spells that way.
-ALIASES = {
-    "UK": "GBR", "Great Britain": "GBR", "Britain": "GBR", "Czech Republic": "CZE", "Burma": "MMR",
-    "Swaziland": "SWZ", "DPRK": "PRK", "Korea, North": "PRK", "ROK": "KOR", "Korea, South": "KOR",
-    "South Korea": "KOR", "North Korea": "PRK", "USA": "USA", "America": "USA", "Russian Federation": "RUS",
-    "Holland": "NLD", "Ivory Coast": "CIV", "East Timor": "TLS", "Macedonia": "MKD", "Turkiye": "TUR",
-}
 
 
 def _data_file(name: str) -> Path:
@@ -144,7 +138,7 @@ def _index() -> dict[str, dict]:
         for key in (p["iso_a2"], p["iso_a3"], p["name"], names.get(p["iso_a3"])):
             if key:
                 index.setdefault(key.casefold(), feature)
-    for alias, code in ALIASES.items():
+    for alias, code in COUNTRY_ALIASES.items():
         if code.casefold() in index:
             index.setdefault(alias.casefold(), index[code.casefold()])
     return index

@@ -5,6 +5,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import shapely
 from shapely.geometry import mapping
 
@@ -18,20 +19,15 @@ def feature_collection(features) -> dict:
     return {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "properties": props, "geometry": _rounded(mapping(shapely.orient_polygons(geom)))}
+            {"type": "Feature", "properties": props, "geometry": mapping(rounded(shapely.orient_polygons(geom), 7))}
             for geom, props in features
         ],
     }
 
 
-def _rounded(obj):
-    if isinstance(obj, dict):
-        return {k: _rounded(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        if obj and isinstance(obj[0], float):
-            return [round(v, 7) for v in obj]
-        return [_rounded(v) for v in obj]
-    return obj
+def rounded(geom, digits: int):
+    """``geom`` with coordinates rounded to ``digits`` decimals (7 is ~1 cm): smaller, stable files."""
+    return shapely.transform(geom, lambda xy: np.round(xy, digits))
 
 
 def geojson_text(collection: dict) -> str:

@@ -17,6 +17,13 @@ import numpy as np
 from .errors import UnknownNameError
 from .matching import normalise
 
+#: Names people use that neither ISO nor the atlas spells that way.
+COUNTRY_ALIASES = {
+    "UK": "GBR", "Great Britain": "GBR", "Britain": "GBR", "Czech Republic": "CZE", "Burma": "MMR",
+    "Swaziland": "SWZ", "DPRK": "PRK", "Korea, North": "PRK", "ROK": "KOR", "Korea, South": "KOR",
+    "South Korea": "KOR", "North Korea": "PRK", "USA": "USA", "America": "USA", "Russian Federation": "RUS",
+    "Holland": "NLD", "Ivory Coast": "CIV", "East Timor": "TLS", "Macedonia": "MKD", "Turkiye": "TUR",
+}
 _CACHE_VERSION = 3
 _CODE = re.compile(r"^[A-Z]{3,4}$")  # IATA/ICAO airport codes among GeoNames' alternate names
 
@@ -94,6 +101,8 @@ def _index() -> dict:
 def country_code(text: str):
     """ISO alpha-2 code for an alpha-2, alpha-3 or English country name; None if unknown."""
     key = normalise(text)
+    aliased = {normalise(a): iso3 for a, iso3 in COUNTRY_ALIASES.items()}.get(key)
+    key = normalise(aliased) if aliased else key
     for code, rec in countries().items():
         if key in (normalise(code), normalise(rec["iso3"]), normalise(rec["name"])):
             return code

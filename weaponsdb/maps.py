@@ -26,6 +26,7 @@ from shapely.affinity import translate
 from shapely.geometry import LineString, mapping, shape
 
 from .errors import InputError
+from .export import rounded
 from .geodesy import ring
 from .units import format_distance
 
@@ -126,17 +127,9 @@ def build_series(systems, max_km=None, min_km=None) -> list[Series]:
     return series
 
 
-def _rounded(coords):
-    if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
-        return [round(float(c), COORD_DIGITS) for c in coords]
-    return [_rounded(c) for c in coords]
-
-
 def _feature(geom) -> dict:
     """RFC 7946 geometry as a Feature; no user text goes into the GeoJSON."""
-    g = mapping(geom)
-    return {"type": "Feature", "properties": {},
-            "geometry": {"type": g["type"], "coordinates": _rounded(g["coordinates"])}}
+    return {"type": "Feature", "properties": {}, "geometry": mapping(rounded(geom, COORD_DIGITS))}
 
 
 def _collection(parts) -> dict:
