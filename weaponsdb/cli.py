@@ -419,11 +419,22 @@ def cmd_reach(args):
 
 def _footprint(args, catalog, systems, targets):
     from .coverage import footprint
-    from .export import FORMATS, feature_collection, geojson_text, kml_text, output_format, write_atomic
+    from .export import FORMATS, feature_collection, geojson_text, kml_text, write_atomic
     from .geodesy import area_km2
 
     if not systems:
         raise InputError("footprint mode needs --system SYSTEM (or give --from POINT to check reach from launch points)")
+    suffix = Path(args.output).suffix.lower() if args.output else ".geojson"
+    if suffix in (".html", ".htm"):
+        from .maps import draw
+
+        names = list(dict.fromkeys(t.label for t in targets))
+        html = draw(systems, targets, title=f"From where can it reach {', '.join(names)}?", catalog=catalog,
+                    offline=args.offline, point_label="target")
+        print(write_atomic(args.output, html, force=args.force))
+        return
+    if suffix not in FORMATS:
+        raise InputError(f"unknown output format for {args.output!r}: expected .geojson, .json, .kml or .html")
     features = []
     for target in targets:
         for s in systems:
@@ -432,18 +443,7 @@ def _footprint(args, catalog, systems, targets):
                                     "target": target.label, "target_lat": target.lat, "target_lon": target.lon,
                                     "min_range_km": s["min_range_km"] or 0.0, "max_range_km": s["max_range_km"],
                                     "area_km2": round(area_km2(geom), 1)}))
-    if args.output and Path(args.output).suffix.lower() in (".html", ".htm"):
-        from .maps import draw
-
-        names = list(dict.fromkeys(t.label for t in targets))
-        html = draw(systems, targets, title=f"From where can it reach {', '.join(names)}?", catalog=catalog,
-                    offline=args.offline, point_label="target")
-        print(write_atomic(args.output, html, force=args.force))
-        return
-    if args.output and Path(args.output).suffix.lower() not in FORMATS:
-        raise InputError(f"unknown output format for {args.output!r}: expected .geojson, .json, .kml or .html")
-    fmt = output_format(args.output) if args.output else "geojson"
-    text = kml_text(features) if fmt == "kml" else geojson_text(feature_collection(features))
+    text = kml_text(features) if FORMATS[suffix] == "kml" else geojson_text(feature_collection(features))
     if args.output:
         print(write_atomic(args.output, text, force=args.force))
     else:

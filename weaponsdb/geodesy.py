@@ -18,7 +18,6 @@ from .errors import InputError
 GEOD = pyproj.Geod(ellps="WGS84")
 #: The longest geodesic on WGS84 (from any point to its antipode, over a pole), in metres.
 HALF_MERIDIAN_M = GEOD.inv(0.0, 90.0, 0.0, -90.0)[2]
-MAX_RANGE_KM = HALF_MERIDIAN_M / 1000.0
 WORLD = shapely.box(-180.0, -90.0, 180.0, 90.0)
 
 _R_MEAN = 6371008.8
