@@ -6,10 +6,12 @@ for each one. "In range" always means ``min <= exact geodesic distance <= max``,
 against a ring polygon, whose boundary is only within ``geodesy.tolerance_m`` of the truth.
 """
 
+from __future__ import annotations
+
 import csv
 import io
-import math
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +20,8 @@ import shapely
 
 from .errors import InputError
 from .geodesy import area_km2, distances_m, ring
-from .points import Point, parse_point
+from .model import Place, System
+from .points import parse_point
 
 REACH_COLUMNS = (
     "system", "name", "launch", "launch_lat", "launch_lon", "target", "target_lat", "target_lon",
@@ -73,11 +76,11 @@ def reach_counts(distance_km, min_km, max_km, *, block: int = BLOCK) -> tuple[np
     return pairs, reached
 
 
-def reach(targets, launches, systems=None, *, catalog=None) -> pd.DataFrame:
+def reach(systems, launches, targets, *, catalog=None) -> pd.DataFrame:
     """Every (system, launch, target) verdict, in range first and then by margin, largest first.
 
-    ``systems`` are catalogue records (or names, resolved in ``catalog``); empty means the whole
-    catalogue (the bundled one unless ``catalog`` is given). ``margin_km`` is max range minus
+    ``systems`` are Systems or names (resolved in ``catalog``); empty means the whole catalogue
+    (the bundled one unless ``catalog`` is given). ``margin_km`` is max range minus
     distance: negative when the target is too far. A target closer than the minimum range has a
     positive margin but is not in range.
     """
@@ -90,8 +93,8 @@ def reach(targets, launches, systems=None, *, catalog=None) -> pd.DataFrame:
     s, l, t = np.indices(ok.shape).reshape(3, -1)
     d = dist[l, t]
     frame = pd.DataFrame({
-        "system": np.array([_system_id(r) for r in records], dtype=object)[s],
-        "name": np.array([str(r.get("name") or _system_id(r)) for r in records], dtype=object)[s],
+        "system": np.array([r.id for r in records], dtype=object)[s],
+        "name": np.array([r.name for r in records], dtype=object)[s],
         "launch": np.array([p.label for p in launches], dtype=object)[l],
         "launch_lat": np.array([p.lat for p in launches])[l],
         "launch_lon": np.array([p.lon for p in launches])[l],
@@ -108,30 +111,24 @@ def reach(targets, launches, systems=None, *, catalog=None) -> pd.DataFrame:
     return frame.iloc[order].reset_index(drop=True)
 
 
-def footprint(target, system=None, *, max_km=None, min_km=None):
+def footprint(system: System, target):
     """Where a launcher must stand to reach ``target``: the system's range ring centred on the target.
 
     Geodesic distance is symmetric, so the launch footprint is the ring drawn around the target.
-    ``max_km``/``min_km`` override the system's ranges (and make ``system`` optional).
     """
     p = parse_point(target)
-    if system is None and max_km is None:
-        raise InputError("footprint needs a system or a maximum range")
-    lo, hi = (float(v[0]) for v in _ranges([system])) if system is not None else (0.0, None)
-    hi = hi if max_km is None else float(max_km)
-    lo = lo if min_km is None else float(min_km)
-    return ring(p.lat, p.lon, hi, lo)
+    return ring(p.lat, p.lon, system.range.max_km, system.range.min_km)
 
 
-def coverage_geometry(system, launches):
+def coverage_geometry(system: System, launches):
     """The area the system reaches from any of the launch points: the union of their range rings."""
     points = _points(launches, "launch point")
-    (lo,), (hi,) = _ranges([system])
-    rings = [ring(p.lat, p.lon, float(hi), float(lo)) for p in points]
+    rings = [ring(p.lat, p.lon, system.range.max_km, system.range.min_km) for p in points]
     return rings[0] if len(rings) == 1 else shapely.orient_polygons(shapely.union_all(rings))
 
 
-def compare(systems, launches, *, countries=(), top: int = 5, targets=None, progress: bool = False) -> pd.DataFrame:
+def compare(systems, launches, *, countries=(), top: int = 5, targets=None, progress: bool = False,
+            catalog=None) -> pd.DataFrame:
     """One row per system (in the order given) over what it reaches from any of the launch points.
 
     Areas are ellipsoidal; ``added_km2`` and ``overlap_km2`` are measured against the first
@@ -140,12 +137,13 @@ def compare(systems, launches, *, countries=(), top: int = 5, targets=None, prog
     ``country_share`` maps each requested country, upper-cased as typed, to the fraction of its
     area covered. With ``targets`` (the user's own places), ``targets_in_range`` counts them too.
     ``progress`` shows a bar on a terminal: unions and country overlays take a while for many systems.
+    ``attrs["coverage"]`` holds each row's coverage geometry, so a map of the comparison reuses it.
     """
     from .countries import country_geometry
     from .gazetteer import cities
 
     outlines = {str(c).strip().upper(): country_geometry(c) for c in countries}
-    records = _records(systems, None, default_all=False)
+    records = _records(systems, catalog, default_all=False)
     lo, hi = _ranges(records)
     points = _points(launches, "launch point")
     table = cities()
@@ -160,19 +158,20 @@ def compare(systems, launches, *, countries=(), top: int = 5, targets=None, prog
         if area <= 0:
             raise InputError(f"country {code!r} is too small to have an outline in the 1:50m country data, "
                              "so its share cannot be measured: expected a larger country")
-    first, rows = None, []
+    first, rows, geometries = None, [], []
     from tqdm import tqdm
 
     steps = tqdm(zip(records, reached, hi), total=len(records), desc="comparing", unit="system",
                  disable=None if progress else True, leave=False)
     for i, (record, hit, max_km) in enumerate(steps):
         geom = coverage_geometry(record, points)
+        geometries.append(geom)
         first = first if i else geom
         area = area_km2(geom)
         index = np.flatnonzero(hit)
         rows.append({
-            "system": _system_id(record),
-            "name": str(record.get("name") or _system_id(record)),
+            "system": record.id,
+            "name": record.name,
             "max_range_km": float(max_km),
             "area_km2": area,
             "added_km2": 0.0 if i == 0 else area_km2(shapely.difference(geom, first)),
@@ -185,11 +184,13 @@ def compare(systems, launches, *, countries=(), top: int = 5, targets=None, prog
         })
         if own:
             rows[-1]["targets_in_range"] = int(own_reached[i].sum())
-    return pd.DataFrame(rows, columns=list(COMPARE_COLUMNS) + (["targets_in_range"] if own else []))
+    frame = pd.DataFrame(rows, columns=list(COMPARE_COLUMNS) + (["targets_in_range"] if own else []))
+    frame.attrs["coverage"] = geometries
+    return frame
 
 
-def _points(values, what: str) -> list[Point]:
-    if isinstance(values, (str, Point)):
+def _points(values, what: str) -> list[Place]:
+    if isinstance(values, (str, Place)):
         values = [values]
     points = [parse_point(v) for v in (values or [])]
     if not points:
@@ -197,9 +198,9 @@ def _points(values, what: str) -> list[Point]:
     return points
 
 
-def _records(systems, catalog, default_all: bool = True) -> list[dict]:
-    """Catalogue records as given, names resolved in the catalogue; nothing given means all of it."""
-    if isinstance(systems, (str, dict)):
+def _records(systems, catalog, default_all: bool = True) -> list[System]:
+    """Systems as given, names resolved in the catalogue; nothing given means all of it."""
+    if isinstance(systems, (str, System)):
         systems = [systems]
     systems = list(systems or [])
     if not systems and not default_all:
@@ -210,35 +211,14 @@ def _records(systems, catalog, default_all: bool = True) -> list[dict]:
 
             catalog = load_catalog()
     if not systems:
-        return list(catalog.systems())
-    return [catalog.get(s) if isinstance(s, str) else s for s in systems]
+        return list(catalog)
+    return [catalog.get(s) for s in systems]
 
 
-def _system_id(record: dict) -> str:
-    return str(record.get("id") or record.get("name") or "?")
-
-
-def _ranges(records) -> tuple[np.ndarray, np.ndarray]:
-    """(min, max) ranges in km as arrays, a missing minimum read as 0; InputError names a bad system."""
-    lo, hi = [], []
-    for r in records:
-        top = _km(r.get("max_range_km"))
-        bottom = _km(r.get("min_range_km")) or 0.0
-        if top is None or not top > 0:
-            raise InputError(f"system {_system_id(r)!r} has no usable maximum range ({r.get('max_range_km')!r})")
-        if not 0.0 <= bottom < top:
-            raise InputError(f"system {_system_id(r)!r}: minimum range {bottom:g} km must be at least 0 "
-                             f"and below the maximum range {top:g} km")
-        lo.append(bottom)
-        hi.append(top)
-    return np.array(lo, dtype=float), np.array(hi, dtype=float)
-
-
-def _km(value):
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
+def _ranges(records: Sequence[System]) -> tuple[np.ndarray, np.ndarray]:
+    """(min, max) ranges in km as arrays, in the order of ``records``."""
+    return (np.array([r.range.min_km for r in records], dtype=float),
+            np.array([r.range.max_km for r in records], dtype=float))
 
 
 _EXPECTED = ("expected a UTF-8 CSV with a header row and columns name,lat,lon (decimal degrees or DMS) "
@@ -247,7 +227,7 @@ _LAT, _LON = ("lat", "latitude"), ("lon", "lng", "long", "longitude")
 _COORD_CELL = re.compile(r"^[\d\s.°º'\"′″+\-NSEWnsewdms]*\d[\d\s.°º'\"′″+\-NSEWnsewdms]*$")
 
 
-def read_targets(path) -> list[Point]:
+def read_targets(path) -> list[Place]:
     """Targets from a CSV file (``--targets FILE.csv``): name,lat,lon columns, or one ``place`` column.
 
     A ``place`` (or lone ``name``) column takes anything parse_point reads, place names included;
@@ -307,7 +287,7 @@ def _target_columns(header: list[str], path: Path, line: int) -> dict:
     return columns
 
 
-def _target_row(row: list[str], header: list[str], columns: dict) -> Point:
+def _target_row(row: list[str], header: list[str], columns: dict) -> Place:
     if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
         raise InputError(f"{len(row)} fields but the header has {len(header)} ({','.join(header)}); "
                          "quote values that contain commas")
@@ -321,7 +301,7 @@ def _target_row(row: list[str], header: list[str], columns: dict) -> Point:
         if not place:
             raise InputError(f"{header[columns['place']]} is empty")
         point = parse_point(place)
-        return point._replace(label=name) if name else point
+        return point.relabel(name) if name else point
     lat, lon = cell("lat"), cell("lon")
     for key, value in (("lat", lat), ("lon", lon)):
         if not value:
@@ -330,7 +310,7 @@ def _target_row(row: list[str], header: list[str], columns: dict) -> Point:
             raise InputError(f"{header[columns[key]]} {value!r} is not a coordinate: expected decimal degrees "
                              "with a point as decimal separator (50.45) or DMS (50°27'N)")
     point = parse_point((float(lat), float(lon))) if _is_float(lat) and _is_float(lon) else parse_point(f"{lat}, {lon}")
-    return point._replace(label=name) if name else point
+    return point.relabel(name) if name else point
 
 
 def _is_float(text: str) -> bool:

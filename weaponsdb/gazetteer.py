@@ -28,7 +28,9 @@ _CACHE_VERSION = 3
 _CODE = re.compile(r"^[A-Z]{3,4}$")  # IATA/ICAO airport codes among GeoNames' alternate names
 
 
-class Place(NamedTuple):
+class Entry(NamedTuple):
+    """One gazetteer row."""
+
     name: str
     country: str
     lat: float
@@ -109,7 +111,7 @@ def country_code(text: str):
     return None
 
 
-def find_place(text: str) -> Place:
+def find_place(text: str) -> Entry:
     """The most populous city called ``text``; ``'Name, CC'`` restricts to a country."""
     name, country = text, None
     if "," in text:
@@ -124,7 +126,7 @@ def find_place(text: str) -> Place:
     if not rows:
         raise UnknownNameError("place", text, _close_places(name))
     r = rows[0]
-    return Place(str(table["name"][r]), str(table["country"][r]), float(table["lat"][r]), float(table["lon"][r]), int(table["population"][r]))
+    return Entry(str(table["name"][r]), str(table["country"][r]), float(table["lat"][r]), float(table["lon"][r]), int(table["population"][r]))
 
 
 def _close_places(name: str) -> list[str]:

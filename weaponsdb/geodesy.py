@@ -14,6 +14,7 @@ import pyproj
 import shapely
 
 from .errors import InputError
+from .units import check_range_km
 
 GEOD = pyproj.Geod(ellps="WGS84")
 #: The longest geodesic on WGS84 (from any point to its antipode, over a pole), in metres.
@@ -44,17 +45,6 @@ def inverse(lat1, lon1, lat2, lon2) -> tuple[float, float]:
     return dist / 1000.0, az % 360.0
 
 
-def range_ring(launch, max_km: float, min_km: float = 0.0):
-    """Points within [min_km, max_km] of ``launch`` (any notation ``parse_point`` accepts, or a Point).
-
-    Returns a shapely (Multi)Polygon in lon/lat that follows RFC 7946.
-    """
-    from .points import parse_point
-
-    p = parse_point(launch)
-    return ring(p.lat, p.lon, max_km, min_km)
-
-
 def ring(lat: float, lon: float, max_km: float, min_km: float = 0.0):
     """Points within [min_km, max_km] of (lat, lon), as shapely (Multi)Polygon in lon/lat (RFC 7946)."""
     _check_range(lat, lon, max_km, min_km)
@@ -64,13 +54,10 @@ def ring(lat: float, lon: float, max_km: float, min_km: float = 0.0):
     return outer
 
 
-def _check_range(lat, lon, max_km, min_km):
+def _check_range(lat: float, lon: float, max_km: float, min_km: float) -> None:
     if not (math.isfinite(lat) and -90.0 <= lat <= 90.0 and math.isfinite(lon)):
         raise InputError(f"bad launch point ({lat}, {lon}): latitude must be in [-90, 90], longitude finite")
-    if not (math.isfinite(max_km) and max_km > 0):
-        raise InputError(f"bad maximum range {max_km!r}: must be a positive number of km")
-    if not (math.isfinite(min_km) and 0 <= min_km < max_km):
-        raise InputError(f"bad minimum range {min_km!r}: must be at least 0 and below the maximum range {max_km} km")
+    check_range_km(max_km, min_km)
 
 
 def disk(lat: float, lon: float, radius_m: float):

@@ -12,9 +12,7 @@ import mimetypes
 import re
 from pathlib import Path
 
-
-class OfflineError(RuntimeError):
-    """The HTML still refers to something on the network that we have no local copy of."""
+from .errors import OfflineError
 
 
 def _leaflet_dir() -> Path:

@@ -1,11 +1,13 @@
 """Launch points and targets in the notations people paste: decimal, hemispheres, DMS, MGRS, place names."""
 
+from __future__ import annotations
+
 import math
 import re
-from typing import NamedTuple
 
 from .errors import InputError, UnknownNameError
 from .mgrs import looks_like_mgrs, mgrs_to_latlon
+from .model import Place
 
 ACCEPTED = (
     "expected lat,lon (50.6,36.6), hemispheres (50.6N 36.6E), DMS (50°36'00\"N 36°35'54\"E), "
@@ -16,18 +18,9 @@ _NUMBER = re.compile(r"[-+]?\d+(?:\.\d*)?|[-+]?\.\d+")
 _HEMI = re.compile(r"[NSEWnsew]")
 
 
-class Point(NamedTuple):
-    lat: float
-    lon: float
-    label: str
-
-    def __str__(self):
-        return f"{self.label} ({self.lat:.4f}, {self.lon:.4f})"
-
-
-def parse_point(text) -> Point:
-    """A Point from any accepted notation; raises InputError naming the value and the accepted forms."""
-    if isinstance(text, Point):
+def parse_point(text: str | Place | tuple[float, float] | list[float]) -> Place:
+    """A Place from any accepted notation; raises InputError naming the value and the accepted forms."""
+    if isinstance(text, Place):
         return text
     if isinstance(text, (tuple, list)) and len(text) == 2:
         return _checked(float(text[0]), float(text[1]), None, str(text))
@@ -53,10 +46,10 @@ def parse_point(text) -> Point:
         place = find_place(raw)
     except UnknownNameError as exc:
         raise UnknownNameError("place", raw, exc.suggestions, "not in the offline gazetteer of cities over 15,000 people; " + ACCEPTED) from None
-    return Point(place.lat, place.lon, label or place.name)
+    return Place(place.lat, place.lon, label or place.name, name=place.name, country=place.country, match="place name")
 
 
-def _checked(lat: float, lon: float, label, text) -> Point:
+def _checked(lat: float, lon: float, label: str | None, text: object) -> Place:
     if not (math.isfinite(lat) and math.isfinite(lon)):
         raise InputError(f"bad point {str(text)!r}: coordinates must be finite numbers; {ACCEPTED}")
     if not -90.0 <= lat <= 90.0:
@@ -64,7 +57,7 @@ def _checked(lat: float, lon: float, label, text) -> Point:
     if not -180.0 <= lon <= 360.0:
         raise InputError(f"bad point {str(text)!r}: longitude {lon:g} is outside -180..180 (or 0..360); {ACCEPTED}")
     lon = lon - 360.0 if lon > 180.0 else lon
-    return Point(lat, lon, label if label is not None else f"{lat:.4f}, {lon:.4f}")
+    return Place(lat, lon, label if label is not None else f"{lat:.4f}, {lon:.4f}")
 
 
 def _coordinates(raw: str, text) -> tuple[float, float]:
@@ -116,11 +109,3 @@ def _dms(body: str, text) -> float:
     sign = -1.0 if numbers[0].startswith("-") else 1.0
     degrees = abs(values[0]) + sum(v / 60.0 ** k for k, v in enumerate(values[1:], 1))
     return sign * degrees
-
-
-def distance_km(a, b) -> float:
-    """Geodesic (WGS84) distance in km between two points in any accepted notation."""
-    from .geodesy import inverse
-
-    p, q = parse_point(a), parse_point(b)
-    return inverse(p.lat, p.lon, q.lat, q.lon)[0]

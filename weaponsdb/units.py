@@ -5,6 +5,8 @@ import re
 
 from .errors import InputError
 
+#: The longest range worth drawing: once round the Equator. Beyond it a ring is the whole Earth many times.
+EARTH_CIRCUMFERENCE_KM = 40_075.0
 KM_PER = {"km": 1.0, "mi": 1.609344, "nmi": 1.852, "m": 0.001}
 UNIT_NAMES = {
     "km": "km", "kms": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km",
@@ -41,6 +43,26 @@ def parse_distance(text) -> float:
         text = repr(float(text))
     value, unit = split_distance(text)
     return value * KM_PER[unit]
+
+
+def parse_range(value) -> float:
+    """A range in km from a number (km) or a distance text, checked to be at most the Equator's length."""
+    km = parse_distance(value)
+    if km > EARTH_CIRCUMFERENCE_KM:
+        raise InputError(f"distance {str(value)!r} is longer than the Equator ({EARTH_CIRCUMFERENCE_KM:,.0f} km): "
+                         "expected at most 40075km")
+    return km
+
+
+def check_range_km(max_km: float, min_km: float = 0.0) -> None:
+    """The one check of a (min, max) range pair in km, wherever it was given."""
+    if not (isinstance(max_km, (int, float)) and math.isfinite(max_km) and 0 < max_km <= EARTH_CIRCUMFERENCE_KM):
+        raise InputError(f"bad maximum range {max_km!r} km: expected a number of km above 0 and at most 40075km")
+    if not (isinstance(min_km, (int, float)) and math.isfinite(min_km) and min_km >= 0):
+        raise InputError(f"bad minimum range {min_km!r} km: expected 0 or more km")
+    if min_km >= max_km:
+        raise InputError(f"minimum range {min_km:g} km is not below maximum range {max_km:g} km: "
+                         "give --min-range below --range")
 
 
 def convert(km: float, unit: str) -> float:
