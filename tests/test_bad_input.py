@@ -194,7 +194,7 @@ CASES = [
     case("ring-missing-from", ["ring", "iskander-m"], "--from", r"required"),
     case("compare-missing-from", ["compare", "iskander-m", "fath-360"], "--from", r"required"),
     # --- output files ------------------------------------------------------------------------
-    case("output-format-shp", [*RING, "50,30", "-o", "x.shp"], "'x.shp'", r"expected \.geojson, \.json or \.kml"),
+    case("output-format-unknown", [*RING, "50,30", "-o", "x.xyz"], "'x.xyz'", r"expected \.geojson, \.json or \.kml, or \.gpkg"),
     case("output-without-extension", [*RING, "50,30", "-o", "rings"], "'rings'", r"expected \.geojson"),
     case("map-output-not-html", ["map", "iskander-m", "--from", "50,30", "-o", "x.png"], "'x.png'", r"\.html"),
     case("output-folder-missing", [*RING, "50,30", "-o", "nodir/x.geojson"], "'nodir'", r"create it"),

@@ -19,14 +19,18 @@ from weaponsdb.coverage import (
 from weaponsdb.errors import InputError, UnknownNameError
 from weaponsdb.gazetteer import cities
 from weaponsdb.geodesy import area_km2, tolerance_m
-from weaponsdb.points import Point
+from weaponsdb.model import Place, RangeSpec, System
 
 GEOD = pyproj.Geod(ellps="WGS84")
-BELGOROD = Point(50.5954, 36.5873, "Belgorod")
-KYIV = Point(50.4501, 30.5234, "Kyiv")
-LONG = {"id": "long", "name": "Long", "max_range_km": 1000.0, "min_range_km": None}
-SHORT = {"id": "short", "name": "Short", "max_range_km": 120.0, "min_range_km": None}
-BAND = {"id": "band", "name": "Band", "max_range_km": 1000.0, "min_range_km": 500.0}
+BELGOROD = Place(50.5954, 36.5873, "Belgorod")
+KYIV = Place(50.4501, 30.5234, "Kyiv")
+
+
+def system(sid: str, max_km: float, min_km: float = 0.0) -> System:
+    return System(id=sid, name=sid.title(), range=RangeSpec(max_km=max_km, min_km=min_km))
+
+
+LONG, SHORT, BAND = system("long", 1000.0), system("short", 120.0), system("band", 1000.0, 500.0)
 
 
 def inv_km(lat1, lon1, lat2, lon2):
@@ -36,7 +40,7 @@ def inv_km(lat1, lon1, lat2, lon2):
 
 def random_points(rng, n, lat=(-70, 70), lon=(-180, 180), prefix="p"):
     lats, lons = rng.uniform(*lat, n), rng.uniform(*lon, n)
-    return [Point(float(a), float(b), f"{prefix}{i}") for i, (a, b) in enumerate(zip(lats, lons))]
+    return [Place(float(a), float(b), f"{prefix}{i}") for i, (a, b) in enumerate(zip(lats, lons))]
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +49,7 @@ def catalog():
 
 
 def test_kyiv_from_belgorod():
-    frame = reach([KYIV], [BELGOROD], [LONG, SHORT])
+    frame = reach([LONG, SHORT], [BELGOROD], [KYIV])
     verdict = dict(zip(frame["system"], frame["in_range"]))
     assert verdict == {"long": True, "short": False}
     truth = inv_km(BELGOROD.lat, BELGOROD.lon, KYIV.lat, KYIV.lon)
@@ -53,7 +57,7 @@ def test_kyiv_from_belgorod():
 
 
 def test_place_names_and_labels_are_accepted():
-    frame = reach(["Kyiv"], ["Launcher=50.5954, 36.5873"], [LONG])
+    frame = reach([LONG], ["Launcher=50.5954, 36.5873"], ["Kyiv"])
     assert frame.loc[0, "target"] == "Kyiv" and frame.loc[0, "launch"] == "Launcher"
     assert bool(frame.loc[0, "in_range"])
 
@@ -61,7 +65,7 @@ def test_place_names_and_labels_are_accepted():
 def test_every_catalogue_system_and_distances_match_inv(catalog):
     rng = np.random.default_rng(1)
     targets, launches = random_points(rng, 7, prefix="t"), random_points(rng, 4, prefix="l")
-    frame = reach(targets, launches, catalog=catalog)
+    frame = reach(None, launches, targets, catalog=catalog)
     assert tuple(frame.columns[:len(REACH_COLUMNS)]) == REACH_COLUMNS
     assert len(frame) == len(catalog) * len(targets) * len(launches)
     assert set(frame["system"]) == set(catalog.df.index)
@@ -70,19 +74,19 @@ def test_every_catalogue_system_and_distances_match_inv(catalog):
     assert np.allclose(frame["distance_km"], truth, rtol=0, atol=1e-6)
     for _, row in frame.sample(20, random_state=0).iterrows():
         record = catalog.get(row["system"])
-        assert row["max_range_km"] == record["max_range_km"]
-        assert row["min_range_km"] == (record["min_range_km"] or 0.0)
+        assert row["max_range_km"] == record.range.max_km
+        assert row["min_range_km"] == record.range.min_km
 
 
 def test_systems_by_name_resolve_in_catalogue(catalog):
-    frame = reach([KYIV], [BELGOROD], ["Iskander-M"], catalog=catalog)
+    frame = reach(["Iskander-M"], [BELGOROD], [KYIV], catalog=catalog)
     assert list(frame["system"]) == [catalog.resolve("Iskander-M")]
 
 
 def test_margin_sign_and_verdict_follow_true_distance():
     rng = np.random.default_rng(2)
     targets = random_points(rng, 40, lat=(40, 60), lon=(20, 50), prefix="t")
-    frame = reach(targets, [BELGOROD, KYIV], [LONG, SHORT, BAND])
+    frame = reach([LONG, SHORT, BAND], [BELGOROD, KYIV], targets)
     d = inv_km(frame["launch_lat"], frame["launch_lon"], frame["target_lat"], frame["target_lon"])
     hi = frame["max_range_km"].to_numpy()
     lo = frame["min_range_km"].to_numpy()
@@ -93,8 +97,8 @@ def test_margin_sign_and_verdict_follow_true_distance():
 
 
 def test_minimum_range_excludes_close_targets():
-    kharkiv, lviv = Point(49.9935, 36.2304, "Kharkiv"), Point(49.8397, 24.0297, "Lviv")
-    frame = reach([kharkiv, lviv], [BELGOROD], [BAND]).set_index("target")
+    kharkiv, lviv = Place(49.9935, 36.2304, "Kharkiv"), Place(49.8397, 24.0297, "Lviv")
+    frame = reach([BAND], [BELGOROD], [kharkiv, lviv]).set_index("target")
     assert inv_km(BELGOROD.lat, BELGOROD.lon, kharkiv.lat, kharkiv.lon) < 500
     assert 500 < inv_km(BELGOROD.lat, BELGOROD.lon, lviv.lat, lviv.lon) < 1000
     assert not frame.loc["Kharkiv", "in_range"] and frame.loc["Kharkiv", "margin_km"] > 0
@@ -103,7 +107,7 @@ def test_minimum_range_excludes_close_targets():
 
 def test_sort_order_in_range_first_then_margin_descending():
     rng = np.random.default_rng(3)
-    frame = reach(random_points(rng, 30, lat=(30, 70), lon=(0, 70)), [BELGOROD, KYIV], [LONG, SHORT, BAND])
+    frame = reach([LONG, SHORT, BAND], [BELGOROD, KYIV], random_points(rng, 30, lat=(30, 70), lon=(0, 70)))
     flags = frame["in_range"].to_numpy()
     assert flags.any() and not flags.all()
     assert not flags[np.argmin(flags):].any(), "an in-range row follows an out-of-range one"
@@ -114,9 +118,9 @@ def test_sort_order_in_range_first_then_margin_descending():
 def test_reach_counts_agree_with_reach_and_brute_force():
     rng = np.random.default_rng(4)
     targets, launches = random_points(rng, 50, prefix="t"), random_points(rng, 6, prefix="l")
-    systems = [LONG, SHORT, BAND, {"id": "far", "name": "Far", "max_range_km": 9000.0, "min_range_km": 2000.0}]
-    lo = np.array([s["min_range_km"] or 0.0 for s in systems])
-    hi = np.array([s["max_range_km"] for s in systems])
+    systems = [LONG, SHORT, BAND, system("far", 9000.0, 2000.0)]
+    lo = np.array([s.range.min_km for s in systems])
+    hi = np.array([s.range.max_km for s in systems])
     d = distance_matrix_km([p.lat for p in launches], [p.lon for p in launches],
                            [p.lat for p in targets], [p.lon for p in targets])
     truth = inv_km(np.array([p.lat for p in launches])[:, None], np.array([p.lon for p in launches])[:, None],
@@ -126,18 +130,18 @@ def test_reach_counts_agree_with_reach_and_brute_force():
         pairs, reached = reach_counts(d, lo, hi, block=block)
         assert (pairs == ok.sum(axis=(1, 2))).all()
         assert (reached == ok.any(axis=1)).all()
-    frame = reach(targets, launches, systems)
+    frame = reach(systems, launches, targets)
     per_system = frame.groupby("system", sort=False)["in_range"].sum()
-    assert [int(per_system[s["id"]]) for s in systems] == list(ok.sum(axis=(1, 2)))
+    assert [int(per_system[s.id]) for s in systems] == list(ok.sum(axis=(1, 2)))
 
 
 @pytest.mark.parametrize("system", [LONG, BAND, SHORT])
 def test_footprint_membership_matches_inv(system):
     target = KYIV
-    geom = footprint(target, system)
+    geom = footprint(system, target)
     rng = np.random.default_rng(5)
     n = 4000
-    hi, lo = system["max_range_km"], system["min_range_km"] or 0.0
+    hi, lo = system.range.max_km, system.range.min_km
     az = rng.uniform(0, 360, n)
     dist = rng.uniform(0.0, 1.3 * hi, n)
     lon, lat, _ = GEOD.fwd(np.full(n, target.lon), np.full(n, target.lat), az, dist * 1000.0)
@@ -150,10 +154,10 @@ def test_footprint_membership_matches_inv(system):
 
 
 def test_footprint_is_where_reach_says_in_range():
-    geom = footprint(KYIV, None, max_km=450.0)
+    geom = footprint(System.adhoc(450.0), KYIV)
     rng = np.random.default_rng(6)
     launches = random_points(rng, 200, lat=(44, 57), lon=(22, 40), prefix="l")
-    frame = reach([KYIV], launches, [{"id": "x", "name": "X", "max_range_km": 450.0}])
+    frame = reach([system("x", 450.0)], launches, [KYIV])
     d = frame["distance_km"].to_numpy()
     clear = np.abs(d - 450.0) > tolerance_m(450_000.0) / 1000.0
     inside = shapely.contains_xy(geom, frame["launch_lon"].to_numpy(), frame["launch_lat"].to_numpy())
@@ -161,12 +165,12 @@ def test_footprint_is_where_reach_says_in_range():
 
 
 def test_footprint_overrides():
-    geom = footprint(KYIV, LONG, min_km=300.0)
+    geom = footprint(LONG.with_range(min_km=300.0), KYIV)
     near = GEOD.fwd(KYIV.lon, KYIV.lat, 90.0, 200_000.0)
     mid = GEOD.fwd(KYIV.lon, KYIV.lat, 90.0, 600_000.0)
     assert not geom.contains(shapely.Point(near[:2])) and geom.contains(shapely.Point(mid[:2]))
-    with pytest.raises(InputError):
-        footprint(KYIV, None)
+    with pytest.raises(InputError, match="minimum range"):
+        LONG.with_range(min_km=1200.0)
 
 
 def cap_km2(r_km):
@@ -175,7 +179,7 @@ def cap_km2(r_km):
     return 2 * math.pi * radius**2 * (1 - math.cos(r_km / radius))
 
 
-MID = {"id": "mid", "name": "Mid", "max_range_km": 700.0, "min_range_km": None}
+MID = system("mid", 700.0)
 
 
 def test_single_ring_area_close_to_spherical_cap():
@@ -183,7 +187,7 @@ def test_single_ring_area_close_to_spherical_cap():
 
 
 def test_compare_areas_satisfy_inclusion_exclusion():
-    launches = [BELGOROD, Point(45.0, 34.0, "Crimea")]
+    launches = [BELGOROD, Place(45.0, 34.0, "Crimea")]
     table = compare([BAND, MID], launches)
     assert list(table["system"]) == ["band", "mid"]
     first, second = table.iloc[0], table.iloc[1]
@@ -212,7 +216,7 @@ def test_compare_cities_against_brute_force():
     d = inv_km(np.array([p.lat for p in launches])[:, None], np.array([p.lon for p in launches])[:, None],
                c["lat"][None], c["lon"][None])
     for row, system in zip(table.itertuples(), systems):
-        lo, hi = system["min_range_km"] or 0.0, system["max_range_km"]
+        lo, hi = system.range.min_km, system.range.max_km
         hit = ((d >= lo) & (d <= hi)).any(axis=0)
         assert row.cities_in_range == hit.sum() > 0
         assert row.population_in_range == c["population"][hit].sum()
@@ -222,12 +226,12 @@ def test_compare_cities_against_brute_force():
 
 
 def test_country_share():
-    world = {"id": "world", "name": "World", "max_range_km": 20_000.0}
+    world = system("world", 20_000.0)
     table = compare([world, SHORT], [KYIV], countries=["Ukraine", "ua"])
     assert set(table.loc[0, "country_share"]) == {"UKRAINE", "UA"}
     assert table.loc[0, "country_share"]["UKRAINE"] == pytest.approx(1.0, abs=1e-6)
     assert 0.0 < table.loc[1, "country_share"]["UA"] < 0.2
-    far = compare([SHORT], [Point(-35.28, 149.13, "Canberra")], countries=["UA"])
+    far = compare([SHORT], [Place(-35.28, 149.13, "Canberra")], countries=["UA"])
     assert far.loc[0, "country_share"] == {"UA": 0.0}
 
 
@@ -239,11 +243,11 @@ def test_unknown_country_raises_before_work():
 
 def test_empty_or_bad_inputs_raise_input_error():
     with pytest.raises(InputError):
-        reach([], [BELGOROD], [LONG])
+        reach([LONG], [BELGOROD], [])
     with pytest.raises(InputError):
-        reach([KYIV], [], [LONG])
+        reach([LONG], [], [KYIV])
     with pytest.raises(InputError):
-        reach([KYIV], [BELGOROD], [{"id": "bad", "name": "Bad", "max_range_km": 100.0, "min_range_km": 200.0}])
+        reach([system("bad", 100.0, 200.0)], [BELGOROD], [KYIV])
     with pytest.raises(InputError):
         compare([], [KYIV])
 

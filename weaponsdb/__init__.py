@@ -1,31 +1,62 @@
 """weaponsdb: a cited weapon-systems catalogue and geodesically exact range rings.
 
-The public API is imported lazily, so ``weaponsdb show`` never pays for the geometry
-and map libraries it does not use.
+    >>> import weaponsdb
+    >>> m = weaponsdb.map("Fath-360", ["Belgorod", "Kursk"])       # a folium.Map
+    >>> weaponsdb.rings("Iskander-M", "Belgorod").to_file("rings.gpkg")
+    >>> weaponsdb.distance_km("Belgorod", "Kyiv")
+
+Names are imported on first use, so ``weaponsdb show`` never pays for the geometry and map
+libraries it does not use.
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
 
-_API = {
-    "load_catalog": "catalog",
-    "Catalog": "catalog",
-    "range_ring": "geodesy",
-    "area_km2": "geodesy",
-    "distance_km": "points",
-    "parse_point": "points",
-    "Point": "points",
-    "reach": "coverage",
-    "compare": "coverage",
-    "InputError": "errors",
-    "UnknownNameError": "errors",
-    "CatalogError": "errors",
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.2.0"
+
+_HOMES = {
+    "load_catalog": "catalog", "Catalog": "catalog",
+    "System": "model", "RangeSpec": "model", "Source": "model", "Place": "model", "MapSpec": "model",
+    "Origin": "model",
+    "map": "api", "save_html": "api", "rings": "api", "write_rings": "api", "range_ring": "api",
+    "distance_km": "api", "distance": "api", "reach": "api", "compare": "api", "footprints": "api",
+    "parse_point": "api",
+    "parse_distance": "units", "area_km2": "geodesy",
+    "WeaponsDBError": "errors", "InputError": "errors", "UnknownNameError": "errors", "CatalogError": "errors",
+    "DataError": "errors", "OfflineError": "errors",
 }
-__all__ = sorted(_API)
+__all__ = ["__version__", *sorted(_HOMES)]
+
+if TYPE_CHECKING:
+    from .api import (
+        compare,
+        distance,
+        distance_km,
+        footprints,
+        map,
+        parse_point,
+        range_ring,
+        reach,
+        rings,
+        save_html,
+        write_rings,
+    )
+    from .catalog import Catalog, load_catalog
+    from .errors import CatalogError, DataError, InputError, OfflineError, UnknownNameError, WeaponsDBError
+    from .geodesy import area_km2
+    from .model import MapSpec, Origin, Place, RangeSpec, Source, System
+    from .units import parse_distance
 
 
-def __getattr__(name):
-    if name in _API:
-        from importlib import import_module
-
-        return getattr(import_module(f"{__name__}.{_API[name]}"), name)
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        value = getattr(import_module(f"{__name__}.{_HOMES[name]}"), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

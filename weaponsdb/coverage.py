@@ -212,7 +212,7 @@ def _records(systems, catalog, default_all: bool = True) -> list[System]:
             catalog = load_catalog()
     if not systems:
         return list(catalog)
-    return [catalog.get(s) for s in systems]
+    return [s if isinstance(s, System) else catalog.get(s) for s in systems]
 
 
 def _ranges(records: Sequence[System]) -> tuple[np.ndarray, np.ndarray]:

@@ -1,20 +1,38 @@
-"""Writing results: RFC 7946 GeoJSON, KML for Google Earth, and atomic file writes."""
+"""Writing results: RFC 7946 GeoJSON, KML for Google Earth, GIS formats via pyogrio, and atomic file writes."""
+
+from __future__ import annotations
 
 import json
 import os
 import tempfile
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
 from shapely.geometry import mapping
 
 from .errors import InputError
+from .style import colour as palette_colour
+from .style import kml_colour
 
-FORMATS = {".geojson": "geojson", ".json": "geojson", ".kml": "kml"}
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from shapely.geometry.base import BaseGeometry
+
+    Features = Iterable[tuple[BaseGeometry, dict[str, Any]]]
+
+#: Output suffix -> format. GeoJSON and KML are written here; the rest through GDAL (pyogrio).
+FORMATS = {".geojson": "geojson", ".json": "geojson", ".kml": "kml", ".gpkg": "GPKG", ".shp": "ESRI Shapefile",
+           ".fgb": "FlatGeobuf"}
+ACCEPTED = "expected .geojson, .json or .kml, or .gpkg, .shp or .fgb for GIS software"
+#: Shapefile field names stop at 10 characters.
+_SHAPEFILE_NAMES = {"min_range_km": "min_km", "max_range_km": "max_km", "range_source": "range_src",
+                    "range_origin": "origin"}
 
 
-def feature_collection(features) -> dict:
+def feature_collection(features: Features) -> dict:
     """``features`` are (geometry, properties) pairs; coordinates rounded to ~1 cm (7 decimals)."""
     return {
         "type": "FeatureCollection",
@@ -25,7 +43,7 @@ def feature_collection(features) -> dict:
     }
 
 
-def rounded(geom, digits: int):
+def rounded(geom: BaseGeometry, digits: int) -> BaseGeometry:
     """``geom`` with coordinates rounded to ``digits`` decimals (7 is ~1 cm): smaller, stable files."""
     return shapely.transform(geom, lambda xy: np.round(xy, digits))
 
@@ -34,13 +52,18 @@ def geojson_text(collection: dict) -> str:
     return json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def kml_text(features, colours=None) -> str:
-    """One styled Placemark per ring, holes kept as inner boundaries; extended data carries the properties."""
+def kml_text(features: Features, colours: Mapping[str | None, str] | None = None) -> str:
+    """One styled Placemark per ring, holes kept as inner boundaries; extended data carries the properties.
+
+    ``colours`` maps a system id to its colour; by default systems take the shared palette in
+    order of first appearance, as on the HTML map.
+    """
     import simplekml
 
     kml = simplekml.Kml(name="weaponsdb range rings")
-    for n, (geom, props) in enumerate(features):
-        colour = (colours or {}).get(props.get("system")) or _PALETTE[n % len(_PALETTE)]
+    order: dict[str | None, str] = dict(colours or {})
+    for geom, props in features:
+        colour = order.setdefault(props.get("system"), palette_colour(len(order)))
         polygons = list(geom.geoms) if hasattr(geom, "geoms") else [geom]
         multi = kml.newmultigeometry(name=props.get("name") or props.get("system") or "range ring")
         for poly in polygons:
@@ -48,41 +71,78 @@ def kml_text(features, colours=None) -> str:
                 outerboundaryis=list(poly.exterior.coords),
                 innerboundaryis=[list(r.coords) for r in poly.interiors],
             )
-        multi.style.linestyle.color = "ff" + _bgr(colour)
+        multi.style.linestyle.color = kml_colour(colour)
         multi.style.linestyle.width = 2
-        multi.style.polystyle.color = "40" + _bgr(colour)
+        multi.style.polystyle.color = kml_colour(colour, "40")
         for key, value in props.items():
             multi.extendeddata.newdata(key, "" if value is None else str(value))
     return kml.kml()
 
 
-_PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
-
-
-def _bgr(hex_colour: str) -> str:
-    h = hex_colour.lstrip("#")
-    return (h[4:6] + h[2:4] + h[0:2]).lower()
-
-
-def output_format(path) -> str:
+def output_format(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise InputError(f"unknown output format {suffix or str(path)!r} for {str(path)!r}: expected .geojson, .json or .kml")
+        raise InputError(f"unknown output format {suffix or str(path)!r} for {str(path)!r}: {ACCEPTED}",
+                         value=str(path), accepted=ACCEPTED)
     return FORMATS[suffix]
 
 
-def write_atomic(path, text: str, force: bool = False) -> Path:
+def features_text(features: Features, path: str | Path | None) -> str:
+    """GeoJSON (the default, for stdout) or KML text of (geometry, properties) pairs."""
+    fmt = output_format(path) if path is not None else "geojson"
+    return kml_text(features) if fmt == "kml" else geojson_text(feature_collection(features))
+
+
+def write_frame(frame: gpd.GeoDataFrame, path: str | Path, *, force: bool = False) -> Path:
+    """A GeoDataFrame of rings in the format its suffix names; nothing replaced without ``force``."""
+    fmt = output_format(path)
+    properties = [c for c in frame.columns if c != frame.geometry.name]
+    if fmt in ("geojson", "kml"):
+        features = [(geom, {k: _plain(row[k]) for k in properties})
+                    for geom, (_, row) in zip(frame.geometry, frame.iterrows(), strict=True)]
+        return write_atomic(path, features_text(features, path), force=force)
+    if fmt == "ESRI Shapefile":
+        frame = frame.rename(columns=_SHAPEFILE_NAMES)
+    return _write_gdal(frame, Path(path), fmt, force)
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars and missing values as JSON-ready Python values."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _write_gdal(frame: gpd.GeoDataFrame, path: Path, driver: str, force: bool) -> Path:
+    """Write with pyogrio into a temporary folder, then move every file of the dataset into place."""
+    folder = _writable_folder(path)
+    if path.exists() and not force:
+        raise InputError(f"output file {str(path)!r} already exists: pass --force to overwrite it, or choose another name")
+    with tempfile.TemporaryDirectory(dir=folder, prefix=f".{path.name}.") as tmp:
+        staged = Path(tmp) / path.name
+        frame.to_file(staged, driver=driver, engine="pyogrio")
+        for part in sorted(Path(tmp).iterdir()):
+            os.replace(part, folder / part.name)
+    return path
+
+
+def _writable_folder(path: Path) -> Path:
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"output folder {str(folder)!r} does not exist: create it or choose another path")
+    if path.is_dir():
+        raise InputError(f"output path {str(path)!r} is a folder: expected a file name")
+    return folder
+
+
+def write_atomic(path: str | Path, text: str, force: bool = False) -> Path:
     """Write via a temporary file and rename, so a failure never leaves a partial file behind.
 
     An existing file is replaced only with ``force`` or when its content is already identical
     (deterministic output re-rendered), so nothing a user made is overwritten without asking.
     """
     path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(f"output folder {str(folder)!r} does not exist: create it or choose another path")
-    if path.is_dir():
-        raise InputError(f"output path {str(path)!r} is a folder: expected a file name")
+    folder = _writable_folder(path)
     data = text.encode("utf-8")
     if path.exists() and not force:
         if path.read_bytes() == data:

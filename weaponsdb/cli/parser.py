@@ -1,0 +1,160 @@
+"""The command line's arguments: every command, its options, help text and examples."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import textwrap
+from typing import Any, NoReturn
+
+from .. import __version__
+from ..errors import InputError
+from ..units import parse_range
+
+EPILOG = """\
+examples:
+  weaponsdb show "Fath 360"                      specs, aliases and sources of one system
+  weaponsdb list --category SRBM --units mi      browse the catalogue
+  weaponsdb map fath-360 --from Belgorod --from Kursk --offline
+  weaponsdb ring iskander-m --from "50.6N 36.6E" -o iskander.geojson
+  weaponsdb distance Belgorod Kyiv
+  weaponsdb reach Kyiv --from Belgorod --system fath-360 --system iskander-m
+  weaponsdb compare fath-360 iskander-m --from Belgorod --country UA
+  weaponsdb render maps/fath-360-ukraine-border.toml
+  weaponsdb check --catalog my-systems.csv
+
+points (--from, targets) may be written as 50.6,36.6 | 50.6N 36.6E | 50°36'00"N 36°35'54"E |
+MGRS 37UCS3003708064 | a place name from the offline gazetteer (Kyiv; Odessa, US),
+optionally labelled: "Site A=50.6,36.6". Distances: 500km, 75mi, 270nmi (a bare number is km).
+"""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with a one-line error that points at --help.
+
+    Values starting with a minus and a digit (``-33.9,18.4``, ``-5km``) are values, not options,
+    so southern and western points can be typed as they are.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(r"^-\.?\d")
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def distance_arg(text: str) -> float:
+    """A range in km, checked as everywhere else (units.parse_range)."""
+    try:
+        return parse_range(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def build_parser() -> Parser:
+    p = Parser(
+        prog="weaponsdb",
+        description="A cited weapon-systems catalogue and geodesically exact (WGS84) range rings, drawn as HTML maps.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--version", action="version", version=f"weaponsdb {__version__}")
+    p.add_argument("--catalog", metavar="FILE", help="use your own systems CSV (same columns as data/systems.csv) instead of the bundled one")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    sub.required = True
+
+    def command(name: str, help_text: str, description: str | None = None) -> argparse.ArgumentParser:
+        examples = "\n".join(line for line in EPILOG.splitlines() if line.startswith(f"  weaponsdb {name} "))
+        c = sub.add_parser(name, help=help_text, description=textwrap.fill(description or help_text, 88),
+                           formatter_class=argparse.RawDescriptionHelpFormatter,
+                           epilog=f"example:\n{examples}" if examples else None)
+        c.add_argument("--catalog", metavar="FILE", default=argparse.SUPPRESS,
+                       help="use your own systems CSV instead of the bundled one")
+        return c
+
+    def display_args(c: argparse.ArgumentParser, csv: bool = False) -> None:
+        c.add_argument("--units", choices=("km", "mi", "nmi"), default="km", help="unit for displayed distances (default: km)")
+        c.add_argument("--json", action="store_true", help="print JSON for scripts")
+        if csv:
+            c.add_argument("--csv", action="store_true", help="print CSV")
+
+    c = command("list", "list systems, optionally filtered", "List catalogue systems with their ranges. Filters combine.")
+    c.add_argument("--category", action="append", help="e.g. SRBM, ICBM, 'loitering munition' (repeatable)")
+    c.add_argument("--country", help="country of origin, e.g. Iran")
+    c.add_argument("--min-range", metavar="DIST", help="only systems reaching at least DIST, e.g. 200mi")
+    c.add_argument("--max-range", metavar="DIST", help="only systems reaching at most DIST")
+    display_args(c)
+
+    c = command("show", "one system with its sources", "Show one system: specs, aliases and where every figure comes from. "
+                "Matching ignores case, spaces and punctuation and covers aliases (Fateh-360, Geran-2, SS-26).")
+    c.add_argument("name", help="system name, id or alias")
+    display_args(c)
+
+    command("check", "validate the catalogue table", "Validate a catalogue (the bundled one, or --catalog FILE): "
+            "reports every problem as FILE:LINE: column: problem and exits 2 if there is any.")
+
+    c = command("ring", "range rings as GeoJSON or KML", "Geodesic range rings: one feature per system (or ad-hoc "
+                "--range) and launch point, as an RFC 7946 FeatureCollection on stdout, or written with -o.")
+    c.add_argument("systems", nargs="*", metavar="SYSTEM", help="systems to ring (omit with --range for an ad-hoc ring)")
+    _launch_args(c, required=True)
+    _range_args(c)
+    c.add_argument("-o", "--output", metavar="FILE", help="write .geojson or .kml, or .gpkg, .shp or .fgb for GIS "
+                   "software, instead of printing GeoJSON")
+    c.add_argument("--force", action="store_true", help="overwrite an existing output file")
+
+    c = command("distance", "geodesic distance and azimuth between two points")
+    c.add_argument("a", metavar="A", help="first point")
+    c.add_argument("b", metavar="B", help="second point")
+    display_args(c)
+
+    c = command("map", "draw range rings on an HTML map", "Draw range rings on a Leaflet HTML map. Online tiles by "
+                "default; --offline makes a self-contained file that needs no network at all.")
+    c.add_argument("systems", nargs="*", metavar="SYSTEM", help="systems to draw (omit with --range for an ad-hoc ring)")
+    _launch_args(c, required=True)
+    _range_args(c)
+    c.add_argument("-o", "--output", metavar="FILE.html", help="output file (default: maps/<systems>-from-<places>.html)")
+    c.add_argument("--offline", action="store_true", help="inline all assets and draw an embedded basemap: zero network requests")
+    c.add_argument("--title", help="map title")
+    c.add_argument("--uncertainty", action="store_true", help="shade the band between the lowest and highest sourced ranges")
+    c.add_argument("--force", action="store_true", help="overwrite an existing output file")
+
+    c = command("render", "draw the maps described by scenario files", "Render TOML scenario files (see maps/*.toml) to HTML.")
+    c.add_argument("scenarios", nargs="+", metavar="SCENARIO.toml")
+    c.add_argument("--force", action="store_true", help="overwrite existing output files")
+
+    c = command("reach", "which systems reach a target, and with what margin", "For each system and launch point: the "
+                "geodesic distance to TARGET, whether it is in range and the margin. Without --from, the launch "
+                "footprint: the area from which each --system can reach TARGET.")
+    c.add_argument("target", nargs="?", metavar="TARGET", help="the target point or place")
+    c.add_argument("--targets", metavar="FILE.csv", help="many targets: CSV with name,lat,lon (or a column of place names)")
+    _launch_args(c, required=False)
+    c.add_argument("--system", action="append", default=[], metavar="SYSTEM", help="limit to these systems (repeatable; default all)")
+    c.add_argument("-o", "--output", metavar="FILE", help="footprint mode: write .geojson, .kml or .html")
+    c.add_argument("--offline", action="store_true", help="footprint mode with -o FILE.html: self-contained offline map")
+    display_args(c, csv=True)
+    c.add_argument("--force", action="store_true", help="overwrite an existing output file")
+
+    c = command("compare", "compare coverage between systems", "Compare systems fired from the same launch points: "
+                "covered area, area added over the first system, cities and population in range, country shares.")
+    c.add_argument("systems", nargs="+", metavar="SYSTEM")
+    _launch_args(c, required=True)
+    c.add_argument("--country", action="append", default=[], metavar="CODE", help="report the share of this country in range (ISO alpha-2/3 or name; repeatable)")
+    c.add_argument("--targets", metavar="FILE.csv", help="also count your own places (CSV name,lat,lon) in range")
+    c.add_argument("--top", type=int, default=5, help="how many most populous cities to list (default: 5)")
+    c.add_argument("--map", metavar="FILE.html", help="also draw the compared systems on a map")
+    c.add_argument("--offline", action="store_true", help="with --map: self-contained offline map")
+    c.add_argument("--json", action="store_true", help="print JSON for scripts")
+    c.add_argument("--csv", action="store_true", help="print CSV")
+    c.add_argument("--force", action="store_true", help="overwrite an existing map file")
+    return p
+
+
+def _launch_args(c: argparse.ArgumentParser, required: bool) -> None:
+    c.add_argument("--from", dest="launches", action="append", default=[], required=required, metavar="POINT",
+                   help="launch point (repeatable): 50.6,36.6 | 50.6N 36.6E | MGRS | place name | 'Label=POINT'")
+
+
+def _range_args(c: argparse.ArgumentParser) -> None:
+    c.add_argument("--range", dest="max_km", type=distance_arg, metavar="DIST", help="maximum range, e.g. 75mi (overrides the catalogue)")
+    c.add_argument("--min-range", dest="min_km", type=distance_arg, metavar="DIST", help="minimum range: the ring gets a hole")
