@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from . import specs
 from .catalog import Catalog
-from .model import Place
+from .model import Place, System
 from .specs import DistanceLike, PointLike, SystemLike
 from .units import parse_range
 
@@ -98,7 +98,7 @@ def reach(systems: Systems, launches: Points, targets: Points, *, catalog: Catal
     """Every (system, launch, target) verdict with distance and margin; no systems means the whole catalogue."""
     from .coverage import reach as verdicts
 
-    return verdicts(specs.as_list(systems, object), specs.points(launches), specs.points(targets), catalog=catalog)
+    return verdicts(specs.as_list(systems, System), specs.points(launches), specs.points(targets), catalog=catalog)
 
 
 def compare(systems: Systems, launches: Points, *, countries: Sequence[str] = (), top: int = 5,
