@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
-from shapely.geometry import mapping
+from shapely.geometry import Polygon, mapping
 
 from .errors import InputError
 from .style import colour as palette_colour
@@ -64,7 +64,7 @@ def kml_text(features: Features, colours: Mapping[str | None, str] | None = None
     order: dict[str | None, str] = dict(colours or {})
     for geom, props in features:
         colour = order.setdefault(props.get("system"), palette_colour(len(order)))
-        polygons = list(geom.geoms) if hasattr(geom, "geoms") else [geom]
+        polygons: list[Polygon] = list(getattr(geom, "geoms", [geom]))
         multi = kml.newmultigeometry(name=props.get("name") or props.get("system") or "range ring")
         for poly in polygons:
             multi.newpolygon(

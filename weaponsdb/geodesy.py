@@ -260,14 +260,20 @@ def _split_at_antimeridian(poly):
         return poly
     if xmax - xmin <= 360.0 and (xmin >= 180.0 or xmax <= -180.0):
         shift = 360.0 if xmin >= 180.0 else -360.0
-        return shapely.transform(poly, lambda c: c - np.array([shift, 0.0]))
+        return shapely.transform(poly, _shift_x(-shift))
     pieces = []
     for k in range(math.floor((xmin + 180.0) / 360.0), math.ceil((xmax - 180.0) / 360.0) + 1):
         piece = shapely.intersection(poly, shapely.box(360.0 * k - 180.0, -90.0, 360.0 * k + 180.0, 90.0))
         for part in shapely.get_parts(piece):
             if shapely.get_type_id(part) in (3, 6) and part.area > 0:
-                pieces.append(shapely.transform(part, lambda c, k=k: c - np.array([360.0 * k, 0.0])))
+                pieces.append(shapely.transform(part, _shift_x(-360.0 * k)))
     return shapely.union_all(pieces)
+
+
+def _shift_x(dx: float):
+    """A coordinate transform moving x by ``dx`` (whole turns of longitude are exact in floating point)."""
+    offset = np.array([dx, 0.0])
+    return lambda xy: xy + offset
 
 
 def area_km2(geom) -> float:
