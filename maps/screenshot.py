@@ -4,14 +4,15 @@ Each scenario is drawn offline into a temporary file, so the picture needs no ma
 photographed by the system Chromium through Playwright.
 """
 
+import dataclasses
 import sys
 import tempfile
 from pathlib import Path
 
 from weaponsdb.catalog import load_catalog
-from weaponsdb.export import write_atomic
-from weaponsdb.maps import draw, screenshot
+from weaponsdb.maps import build_map, save_html
 from weaponsdb.scenario import load_scenario
+from weaponsdb.screenshot import screenshot
 
 HERE = Path(__file__).resolve().parent
 PICTURED = ("fath-360-ukraine-border", "long-range")
@@ -20,12 +21,9 @@ PICTURED = ("fath-360-ukraine-border", "long-range")
 def main(names=PICTURED):
     catalog = load_catalog()
     for name in names:
-        s = load_scenario(HERE / f"{name}.toml")
-        records = [catalog.get(n) for n in s.systems] or [None]
-        html = draw(records, list(s.launches), title=s.title, offline=True, uncertainty=s.uncertainty,
-                    max_km=s.max_km, min_km=s.min_km, extra=[s.note] if s.note else None, catalog=catalog)
+        spec = dataclasses.replace(load_scenario(HERE / f"{name}.toml", catalog).spec, offline=True)
         with tempfile.TemporaryDirectory() as tmp:
-            page = write_atomic(Path(tmp) / f"{name}.html", html)
+            page = save_html(build_map(spec), Path(tmp) / f"{name}.html")
             print(screenshot(page, HERE / f"{name}.png"))
 
 

@@ -9,10 +9,11 @@ import shutil
 
 import pytest
 
-from weaponsdb import maps
 from weaponsdb.export import write_atomic
 from weaponsdb.geodesy import distances_m
-from weaponsdb.points import Point
+from weaponsdb.maps import build_map, render_html
+from weaponsdb.model import MapSpec, Place, RangeSpec, Source, System
+from weaponsdb.screenshot import CHROMIUM_ARGS
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
 WIDTH, HEIGHT = 1200, 800
@@ -34,7 +35,7 @@ def browser():
     if CHROMIUM is None:
         _unavailable("no chromium executable on PATH or at /usr/bin/chromium")
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=maps.CHROMIUM_ARGS)
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
 
@@ -95,17 +96,24 @@ def opened(browser, tmp_path):
         o.page.close()
 
 
-def system(name, max_km):
-    source = {"id": name, "title": f"{name} source", "publisher": "Example", "url": "https://example.org/",
-              "date": "2024-01-01"}
-    return {"id": name.lower(), "name": name, "aliases": [], "category": "SRBM", "min_range_km": None,
-            "max_range_km": max_km, "range_reported": f"{max_km} km", "range_low_km": None, "range_high_km": None,
-            "range_note": "", "status": "in service", "sources": [source], "range_source": source}
+def system(name, max_km) -> System:
+    source = Source(id=name, title=f"{name} source", publisher="Example", url="https://example.org/", date="2024-01-01")
+    return System(id=name.lower(), name=name, range=RangeSpec(max_km=max_km, reported=f"{max_km} km", source=source),
+                  category="SRBM", status="in service", sources=(source,))
+
+
+def adhoc(max_km) -> System:
+    return System.adhoc(max_km)
+
+
+def draw(systems, points, **options) -> str:
+    """The page of a map of ``systems`` around ``points``."""
+    return render_html(build_map(MapSpec(systems=tuple(systems), points=tuple(points), **options)))
 
 
 def test_offline_map_works_with_no_network(opened):
-    launches = [Point(50.6, 36.6, "Belgorod"), Point(51.73, 36.19, XSS), Point(53.25, 34.37, "Bryansk")]
-    o = opened(maps.draw([system("Alpha", 120.7), system("Beta", 300)], launches, title=XSS, offline=True))
+    launches = [Place(50.6, 36.6, "Belgorod"), Place(51.73, 36.19, XSS), Place(53.25, 34.37, "Bryansk")]
+    o = opened(draw([system("Alpha", 120.7), system("Beta", 300)], launches, title=XSS, offline=True))
     assert o.count("path.range-ring") == 6
     assert o.count("path.launch-point") == 3
     assert o.count(".leaflet-control-layers") == 1 and o.count(".leaflet-control-scale") == 1
@@ -126,8 +134,8 @@ def test_offline_map_works_with_no_network(opened):
 
 
 def test_dateline_ring_has_no_streak(opened):
-    centre = Point(53.0, 158.65, "Petropavlovsk-Kamchatsky")
-    o = opened(maps.draw([None], [centre], max_km=3000, offline=True))
+    centre = Place(53.0, 158.65, "Petropavlovsk-Kamchatsky")
+    o = opened(draw([adhoc(3000)], [centre], offline=True))
     widths = o.boxes("path.range-ring") + o.boxes("path.range-ring-outline")
     map_width = o.page.evaluate("() => document.querySelector('.folium-map').getBoundingClientRect().width")
     assert len(widths) >= 4 and max(widths) < 0.9 * map_width
@@ -139,8 +147,8 @@ def test_dateline_ring_has_no_streak(opened):
 
 
 def test_ring_across_the_dateline_is_whole_and_in_view(opened):
-    taveuni = Point(-16.8, -179.95, "Taveuni")
-    o = opened(maps.draw([system("Fath-360", 120.7)], [taveuni], offline=True))
+    taveuni = Place(-16.8, -179.95, "Taveuni")
+    o = opened(draw([system("Fath-360", 120.7)], [taveuni], offline=True))
     rects = o.rects("path.range-ring")
     assert len(rects) == 2  # still two RFC 7946 parts, now side by side
     for left, top, right, bottom in rects:
@@ -156,7 +164,7 @@ def test_ring_across_the_dateline_is_whole_and_in_view(opened):
 
 
 def test_polar_rings_show_what_mercator_can(opened):
-    o = opened(maps.draw([system("Alpha", 690)], [Point(89.9, 179.9, "Near pole")], offline=True))
+    o = opened(draw([system("Alpha", 690)], [Place(89.9, 179.9, "Near pole")], offline=True))
     ((left, top, right, bottom),) = o.rects("path.range-ring")
     assert top <= 2 and bottom > 5 and right - left > 0.8 * WIDTH  # the strip below 85N, at the top
     assert "cannot show latitudes above 85" in o.page.locator(".wdb-caption").inner_text()
@@ -167,8 +175,8 @@ def test_many_systems_keep_the_legend_clear_of_the_layer_control(opened):
     from weaponsdb.catalog import load_catalog
 
     catalog = load_catalog()
-    systems = [catalog.get(name) for name in catalog.df.index[:16]]
-    o = opened(maps.draw(systems, [Point(50.6, 36.6, "Belgorod")], uncertainty=True, offline=True))
+    systems = list(catalog)[:16]
+    o = opened(draw(systems, [Place(50.6, 36.6, "Belgorod")], uncertainty=True, offline=True))
     ((_, _, _, control_bottom),) = o.rects(".leaflet-control-layers")
     ((_, legend_top, _, legend_bottom),) = o.rects(".wdb-legend")
     assert control_bottom < legend_top and legend_bottom <= HEIGHT
@@ -180,8 +188,8 @@ def test_many_systems_keep_the_legend_clear_of_the_layer_control(opened):
 
 
 def test_pole_ring_fills_the_right_side(opened):
-    moscow = Point(55.75, 37.62, "Moscow")
-    o = opened(maps.draw([None], [moscow], max_km=12000, offline=True))
+    moscow = Place(55.75, 37.62, "Moscow")
+    o = opened(draw([adhoc(12000)], [moscow], offline=True))
     assert o.count("path.range-ring") == 1
     for lat, lon in [(60.0, 37.0), (75.0, -150.0), (75.0, 179.0), (0.0, 100.0), (-50.0, -142.0), (-40.0, -120.0)]:
         inside = distances_m(moscow.lat, moscow.lon, lat, lon) < 12_000_000
@@ -190,8 +198,8 @@ def test_pole_ring_fills_the_right_side(opened):
 
 
 def test_whole_earth_ring_keeps_its_hole(opened):
-    pyongyang = Point(39.03, 125.75, "Pyongyang")
-    o = opened(maps.draw([None], [pyongyang], max_km=15000, offline=True))
+    pyongyang = Place(39.03, 125.75, "Pyongyang")
+    o = opened(draw([adhoc(15000)], [pyongyang], offline=True))
     antipode = (-39.03, 125.75 - 180)
     assert distances_m(pyongyang.lat, pyongyang.lon, *antipode) > 15_000_000
     assert not o.covered(*antipode)
@@ -203,7 +211,7 @@ def test_online_map_needs_only_leaflet_and_jquery(opened):
     from weaponsdb.offline import ASSETS
 
     cdn = {url: str(entry[0]() / entry[1]) for url, entry in ASSETS.items() if entry is not None}
-    o = opened(maps.draw([system("Alpha", 300)], [Point(50.6, 36.6, "Belgorod")]), cdn=cdn)
+    o = opened(draw([system("Alpha", 300)], [Place(50.6, 36.6, "Belgorod")]), cdn=cdn)
     assert o.count("path.range-ring") == 1 and o.count(".leaflet-control-attribution a") >= 1
     assert o.page.locator(".leaflet-control-attribution").inner_text().count("OpenStreetMap") == 1
     assert {url.split("/")[2] for url in o.blocked} == {"tile.openstreetmap.org"}

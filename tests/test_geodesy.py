@@ -15,9 +15,9 @@ from geographiclib.geodesic import Geodesic
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from weaponsdb import area_km2, range_ring
-from weaponsdb.geodesy import ring
+from weaponsdb import area_km2
 from weaponsdb.errors import InputError
+from weaponsdb.geodesy import ring
 
 GEOD = pyproj.Geod(ellps="WGS84")
 TRUTH = Geodesic.WGS84
@@ -59,7 +59,7 @@ def misclassified(geom, lat, lon, max_km, min_km, rng):
 def assert_rfc7946(geom):
     assert geom.is_valid, shapely.is_valid_reason(geom)
     xmin, ymin, xmax, ymax = geom.bounds
-    assert -180 <= xmin and xmax <= 180 and -90 <= ymin and ymax <= 90
+    assert xmin >= -180 and xmax <= 180 and ymin >= -90 and ymax <= 90
     for poly in getattr(geom, "geoms", [geom]):
         assert poly.exterior.is_ccw, "exterior rings must be counter-clockwise"
         for hole in poly.interiors:
@@ -210,6 +210,8 @@ def test_bad_arguments_raise_input_error(args):
 
 
 def test_public_range_ring_takes_any_point_notation():
+    from weaponsdb import range_ring  # the public API (weaponsdb/api.py, issue 10)
+
     by_name = range_ring("Belgorod", 120.7)
     by_text = range_ring("Belgorod=50.60343,36.58091", 120.7)
     by_tuple = range_ring((50.60343, 36.58091), 120.7)

@@ -1,83 +1,127 @@
-"""Map HTML: reproducible, escaped, exact rings (never Leaflet circles), and truly offline when asked."""
+"""Maps: a real folium.Map built from a MapSpec; reproducible, escaped HTML, exact rings, truly offline when asked.
+
+Most tests inspect the ``folium.Map`` (its layers, GeoJSON data and styles); only what exists only
+in the page (escaping, ids, asset tags) is checked in the rendered HTML.
+"""
 
 import inspect
 import itertools
-import json
 import re
 
+import folium
 import pytest
 
 from weaponsdb import maps, offline
 from weaponsdb.errors import InputError
-from weaponsdb.points import Point
+from weaponsdb.maps import build_map, dateline, render_html, save_html
+from weaponsdb.model import MapSpec, Place, RangeSpec, Source, System
 
 XSS = "<img src=x onerror=alert(1)>"
-LAUNCHES = [Point(50.6, 36.6, "Belgorod"), Point(51.73, 36.19, "Kursk"), Point(53.25, 34.37, "Bryansk")]
+LAUNCHES = (Place(50.6, 36.6, "Belgorod"), Place(51.73, 36.19, "Kursk"), Place(53.25, 34.37, "Bryansk"))
 
 
-def system(name="Test-1", max_km=120.7, **extra):
-    source = {"id": f"{name}-src", "title": f"{name} report", "publisher": "Example News",
-              "url": "https://example.org/report", "date": "2024-09-10"}
-    record = {"id": name.lower(), "name": name, "aliases": [f"{name}A"], "country": "Nowhere", "operators": [],
-              "category": "SRBM", "min_range_km": None, "max_range_km": max_km, "range_reported": f"{max_km} km",
-              "range_low_km": None, "range_high_km": None, "range_note": "", "payload": "", "propulsion": "",
-              "guidance": "", "cep_m": None, "status": "in service", "sources": [source], "range_source": source}
-    record.update(extra)
-    return record
+def system(name="Test-1", max_km=120.7, *, min_km=0.0, low=None, high=None, note="", aliases=None,
+           sources=None) -> System:
+    source = Source(id=f"{name}-src", title=f"{name} report", publisher="Example News",
+                    url="https://example.org/report", date="2024-09-10")
+    srcs = tuple(sources) if sources is not None else (source,)
+    rng = RangeSpec(max_km=max_km, min_km=min_km, low_km=low, high_km=high, reported=f"{max_km} km", note=note,
+                    source=srcs[0])
+    return System(id=name.lower(), name=name, range=rng, aliases=tuple(aliases or (f"{name}A",)), country="Nowhere",
+                  category="SRBM", status="in service", sources=srcs)
 
 
-def geojson_layers(html: str) -> dict[str, list[dict]]:
-    """className -> the GeoJSON data of each folium GeoJson layer with that class."""
-    out: dict[str, list[dict]] = {}
-    for name in re.findall(r"var (geo_json_\w+) = L\.geoJson\(", html):
-        block = html[html.index(f"var {name} = L.geoJson("):]
-        cls = re.search(r'"className": "([\w-]+)"', block[:2000])
-        data = re.search(rf"{name}_add\((\{{.*?\}})\);\n", html, re.S)
-        out.setdefault(cls.group(1) if cls else "", []).append(json.loads(data.group(1)))
+def spec(systems, points=LAUNCHES, **options) -> MapSpec:
+    return MapSpec(systems=tuple(systems), points=tuple(points), **options)
+
+
+def adhoc(max_km, min_km=0.0) -> System:
+    return System.adhoc(max_km, min_km)
+
+
+def page(*args, **options) -> str:
+    return render_html(build_map(spec(*args, **options)))
+
+
+def elements(m, kind=object):
+    """Every element under ``m``, depth first, of type ``kind``."""
+    for child in m._children.values():
+        if isinstance(child, kind):
+            yield child
+        yield from elements(child, kind)
+
+
+def geojson(m, css_class: str) -> list[folium.GeoJson]:
+    return [g for g in elements(m, folium.GeoJson) if g.options.get("className") == css_class]
+
+
+def xs_of(layer: folium.GeoJson) -> list[float]:
+    out = []
+    for f in layer.data["features"]:
+        geom = f["geometry"]
+        polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+        out += [x for poly in polys for ring in poly for x, _ in ring]
     return out
 
 
+def fit(m) -> list[list[float]]:
+    (view,) = elements(m, maps.html.FitView)
+    return view.bounds
+
+
+def test_build_map_returns_a_folium_map_users_can_extend(tmp_path):
+    m = build_map(spec([system()], LAUNCHES[:1]))
+    assert isinstance(m, folium.Map)
+    folium.Marker([50.0, 30.0], tooltip="mine").add_to(m)
+    assert "mine" in render_html(m)
+    assert "<iframe" in m._repr_html_()  # displays itself in Jupyter
+    out = save_html(m, tmp_path / "m.html")
+    assert out.read_text(encoding="utf-8") == render_html(m)
+
+
 def test_same_inputs_give_byte_identical_html():
-    args = ([system("A"), system("B", 500, range_low_km=400.0, range_high_km=500.0)], LAUNCHES)
-    assert maps.draw(*args, title="T", uncertainty=True) == maps.draw(*args, title="T", uncertainty=True)
-    assert maps.draw(*args, offline=True) == maps.draw(*args, offline=True)
+    args = ([system("A"), system("B", 500, low=400.0, high=500.0)], LAUNCHES)
+    assert page(*args, title="T", uncertainty=True) == page(*args, title="T", uncertainty=True)
+    assert page(*args, offline=True) == page(*args, offline=True)
+    m = build_map(spec(*args, offline=True))
+    assert render_html(m) == render_html(m)  # rendering twice continues the same id counter
 
 
 def test_element_ids_are_numbered_not_random():
-    html = maps.draw([system()], LAUNCHES[:1])
+    html = page([system()], LAUNCHES[:1])
     assert re.search(r"map_[0-9a-f]{32}", html) is None
     assert "map_0001" in html
 
 
 def test_one_ring_per_system_and_launch_point():
-    html = maps.draw([system("A"), system("B", 300)], LAUNCHES)
-    assert len(geojson_layers(html)["range-ring"]) == 6
-    assert html.count("L.circleMarker(") == 3
+    m = build_map(spec([system("A"), system("B", 300)]))
+    assert len(geojson(m, "range-ring")) == 6
+    assert len(list(elements(m, folium.CircleMarker))) == 3
 
 
 def test_rings_are_geojson_never_leaflet_circles():
-    html = maps.draw([system(max_km=500)], LAUNCHES)
-    assert "L.circle(" not in html
-    assert re.search(r"\bCircle\(", inspect.getsource(maps)) is None
+    m = build_map(spec([system(max_km=500)]))
+    assert not [e for e in elements(m) if type(e) in (folium.Circle,)]
+    assert "L.circle(" not in render_html(m)
+    for module in (maps, maps.layers, maps.dateline, maps.basemap, maps.html):
+        assert re.search(r"\bCircle\(", inspect.getsource(module)) is None
 
 
 def test_minimum_range_is_a_hole():
-    html = maps.draw([system(max_km=500, min_range_km=100.0)], LAUNCHES[:1])
-    (layer,) = geojson_layers(html)["range-ring"]
-    (feature,) = layer["features"]
+    (layer,) = geojson(build_map(spec([system(max_km=500, min_km=100.0)], LAUNCHES[:1])), "range-ring")
+    (feature,) = layer.data["features"]
     assert feature["geometry"]["type"] == "Polygon" and len(feature["geometry"]["coordinates"]) == 2
 
 
 def test_uncertainty_band_only_when_asked_and_sources_disagree():
-    args = ([system("A", range_low_km=100.0, range_high_km=120.7), system("B")], LAUNCHES)
-    assert "range-band" not in geojson_layers(maps.draw(*args))
-    assert len(geojson_layers(maps.draw(*args, uncertainty=True))["range-band"]) == 3
+    systems = [system("A", low=100.0, high=120.7), system("B")]
+    assert geojson(build_map(spec(systems)), "range-band") == []
+    assert len(geojson(build_map(spec(systems, uncertainty=True)), "range-band")) == 3
 
 
 def test_user_text_is_escaped_everywhere():
     title = "Title </script><script>alert(1)</script> `${alert(2)}` \\u0041"
-    name = f"Bad {XSS}"
-    html = maps.draw([system(name, aliases=[XSS], range_note=XSS)], [Point(50.6, 36.6, XSS)], title=title)
+    html = page([system(f"Bad {XSS}", aliases=[XSS], note=XSS)], [Place(50.6, 36.6, XSS)], title=title)
     assert XSS not in html
     assert "<script>alert(1)" not in html
     assert "${alert(2)}" not in html
@@ -86,30 +130,34 @@ def test_user_text_is_escaped_everywhere():
 
 
 def test_javascript_urls_are_not_links():
-    bad = {"id": "x", "title": "click", "publisher": "", "url": "javascript:alert(1)", "date": ""}
-    html = maps.draw([system(sources=[bad], range_source=bad)], LAUNCHES[:1])
-    assert "javascript:alert" not in html
+    bad = Source(id="x", title="click", url="javascript:alert(1)")
+    assert "javascript:alert" not in page([system(sources=[bad])], LAUNCHES[:1])
 
 
 def test_one_colour_per_system_in_ring_legend_and_popup():
-    html = maps.draw([system("A"), system("B")], LAUNCHES[:1])
-    for colour in maps.PALETTE[:2]:
-        assert f'"color": "{colour}"' in html
-        assert f"border-color:{colour}" in html
-        assert f"background:{colour}\"" in html
+    from weaponsdb import style
+
+    m = build_map(spec([system("A"), system("B")], LAUNCHES[:1]))
+    fills = [layer.style_function(None) for layer in geojson(m, "range-ring")]
+    assert [f["color"] for f in fills] == [f["fillColor"] for f in fills] == [style.colour(0), style.colour(1)]
+    html = render_html(m)
+    for colour in (style.colour(0), style.colour(1)):
+        assert f"border-color:{colour}" in html and f"background:{colour}\"" in html
 
 
 def test_caption_has_data_date_sources_and_caveat():
-    html = maps.draw([system()], LAUNCHES[:1])
-    assert "a range ring shows distance only: it is not a statement of what can be hit" in html
+    html = page([system()], LAUNCHES[:1])
+    assert maps.CAVEAT in html
     assert "Data as of 2024-09-10 (latest date of this map's sources)" in html
     assert 'href="https://example.org/report"' in html
 
 
 def test_online_map_uses_osm_tiles_with_attribution():
-    html = maps.draw([system()], LAUNCHES[:1])
-    assert "https://tile.openstreetmap.org/" in html
-    assert "openstreetmap.org/copyright" in html and "OpenStreetMap\\u003c/a\\u003e contributors" in html
+    m = build_map(spec([system()], LAUNCHES[:1]))
+    (tiles,) = elements(m, folium.TileLayer)
+    assert tiles.tiles.startswith("https://tile.openstreetmap.org/")
+    assert "openstreetmap.org/copyright" in tiles.options["attribution"]
+    html = render_html(m)
     assert "L.control.scale()" in html and "L.control.layers(" in html
     hosts = set(re.findall(r'<(?:script|link)\b[^>]*(?:src|href)="https://([^/"]+)', html))
     assert hosts == {"cdn.jsdelivr.net", "code.jquery.com"}
@@ -117,29 +165,25 @@ def test_online_map_uses_osm_tiles_with_attribution():
 
 
 def test_offline_html_loads_nothing_from_the_network():
-    html = maps.draw([system("A"), system("B", 2000)], LAUNCHES, offline=True)
+    m = build_map(spec([system("A"), system("B", 2000)], offline=True))
+    assert not list(elements(m, folium.TileLayer)) and geojson(m, "wdb-basemap")
+    html = render_html(m)
     assert offline.external_refs(html) == []
     assert re.search(r"<(script|link|img)\b[^>]*(src|href)=[\"']?(https?:)?//", html, re.I) is None
-    assert "L.tileLayer" not in html and "wdb-basemap" in html
     assert "L.Icon.Default.mergeOptions" in html
 
 
 def test_inline_assets_refuses_unknown_urls():
-    page = '<head><script src="https://cdn.example.com/plugin.js"></script></head>'
-    with pytest.raises(offline.OfflineError, match="cdn.example.com"):
-        offline.inline_assets(page)
-
-
-def fitted_view(html: str) -> list[list[float]]:
-    return json.loads(re.search(r"map\.fitBounds\((\[\[.*?\]\]),", html).group(1))
+    with pytest.raises(offline.OfflineError, match=r"cdn\.example\.com"):
+        offline.inline_assets('<head><script src="https://cdn.example.com/plugin.js"></script></head>')
 
 
 def test_pole_and_whole_earth_rings_fit_the_world():
-    assert fitted_view(maps.draw([None], [Point(39.03, 125.75, "Pyongyang")], max_km=15000)) == maps.WORLD_VIEW
-    html = maps.draw([None], [Point(55.75, 37.62, "Moscow")], max_km=12000)
-    (south, west), (north, east) = fitted_view(html)
+    assert fit(build_map(spec([adhoc(15000)], [Place(39.03, 125.75, "Pyongyang")]))) == maps.WORLD_VIEW
+    m = build_map(spec([adhoc(12000)], [Place(55.75, 37.62, "Moscow")]))
+    (south, west), (north, east) = fit(m)
     assert (west, east) == (-180, 180) and north == maps.VIEW_MAX_LAT and -60 <= south < 0
-    assert maps.MERCATOR_NOTE in html
+    assert maps.MERCATOR_NOTE in render_html(m)
 
 
 def test_polar_launch_points_fit_what_mercator_can_show_and_say_so():
@@ -147,54 +191,55 @@ def test_polar_launch_points_fit_what_mercator_can_show_and_say_so():
 
     catalog = load_catalog()
     systems = [catalog.get("iskander-m"), catalog.get("kn-23")]
-    html = maps.draw(systems, [Point(90, 0, "Pole"), Point(89.9, 179.9, "Near pole")], offline=True)
-    (south, west), (north, east) = fitted_view(html)
+    m = build_map(spec(systems, [Place(90, 0, "Pole"), Place(89.9, 179.9, "Near pole")], offline=True))
+    (south, west), (north, east) = fit(m)
     assert (west, east) == (-180, 180) and north == maps.VIEW_MAX_LAT and 83 < south < maps.VIEW_MAX_LAT
-    assert "Web Mercator cannot show latitudes above 85°" in html
-    assert "map.panBy(" in html  # the world's top edge is pulled to the top of the screen
-    assert maps.MERCATOR_NOTE not in maps.draw(systems, LAUNCHES)
-    assert "map.panBy(" not in maps.draw(systems, LAUNCHES)
-    (south, _), (north, _) = fitted_view(maps.draw(systems, [Point(-88, 10, "South")]))
+    (view,) = elements(m, maps.html.FitView)
+    assert view.edge == 1  # the world's top edge is pulled to the top of the screen
+    assert "Web Mercator cannot show latitudes above 85°" in render_html(m)
+    plain = build_map(spec(systems))
+    assert maps.MERCATOR_NOTE not in render_html(plain) and fit(plain) and next(elements(plain, maps.html.FitView)).edge == 0
+    (south, _), (north, _) = fit(build_map(spec(systems, [Place(-88, 10, "South")])))
     assert south == -maps.VIEW_MAX_LAT and north < -80
 
 
 PACIFIC = {
-    "Taveuni": ([system("Fath-360", 120.7)], [Point(-16.8, -179.95, "Taveuni")], None),
-    "three": ([None], [Point(60, 179.5, "A"), Point(60, -179.5, "B"), Point(-18.14, 178.44, "Suva")], 3000),
-    "kn-23": ([system("KN-23", 690)], [Point(53, 158, "Kamchatka"), Point(-17, 179.9, "Fiji"),
-                                       Point(66, -170, "Chukotka")], None),
+    "Taveuni": ([system("Fath-360", 120.7)], [Place(-16.8, -179.95, "Taveuni")]),
+    "three": ([adhoc(3000)], [Place(60, 179.5, "A"), Place(60, -179.5, "B"), Place(-18.14, 178.44, "Suva")]),
+    "kn-23": ([system("KN-23", 690)], [Place(53, 158, "Kamchatka"), Place(-17, 179.9, "Fiji"),
+                                       Place(66, -170, "Chukotka")]),
 }
 
 
 @pytest.mark.parametrize("case", PACIFIC)
 def test_rings_across_the_dateline_get_a_pacific_view(case):
-    systems, launches, max_km = PACIFIC[case]
-    html = maps.draw(systems, launches, max_km=max_km, offline=True)
-    (south, west), (north, east) = fitted_view(html)
+    systems, launches = PACIFIC[case]
+    m = build_map(spec(systems, launches, offline=True))
+    (_, west), (_, east) = fit(m)
     assert west < 180 < east and east - west < 140, (west, east)
-    xs = [x for layer in geojson_layers(html)["range-ring"] for f in layer["features"]
-          for ring in f["geometry"]["coordinates"] for x, _ in ring]
+    xs = [x for layer in geojson(m, "range-ring") for x in xs_of(layer)]
     assert west - 1e-4 <= min(xs) and max(xs) <= east + 1e-4  # every ring part inside the fitted view
-    markers = [float(x) for x in re.findall(r"L\.circleMarker\(\s*\[[-\d.]+, ([-\d.]+)\]", html)]
+    markers = [c.location[1] for c in elements(m, folium.CircleMarker)]
     assert len(markers) == len(launches) and all(west <= x <= east for x in markers)
-    (base, copy) = geojson_layers(html)["wdb-basemap"]
-    copy_xs = [x for f in copy["features"] for poly in f["geometry"]["coordinates"] for r in poly for x, _ in r]
-    assert copy_xs and 180 <= min(copy_xs) and max(copy_xs) > east - 1
-    assert len(json.dumps(copy)) < len(json.dumps(base))  # only the part needed past the dateline
-    assert html == maps.draw(systems, launches, max_km=max_km, offline=True)
+    (base, copy) = geojson(m, "wdb-basemap")
+    copy_xs = xs_of(copy)
+    assert copy_xs and min(copy_xs) >= 180 and max(copy_xs) > east - 1
+    assert len(copy.data["features"]) < len(base.data["features"])  # only the part needed past the dateline
+    assert render_html(m) == page(systems, launches, offline=True)
 
 
 def test_taveuni_ring_is_drawn_whole_but_its_geometry_stays_rfc7946():
     from weaponsdb.geodesy import ring
 
-    html = maps.draw([system("Fath-360", 120.7)], [Point(-16.8, -179.95, "Taveuni")])
-    (layer,) = geojson_layers(html)["range-ring"]
-    xs = [x for f in layer["features"] for r in f["geometry"]["coordinates"] for x, _ in r]
+    m = build_map(spec([system("Fath-360", 120.7)], [Place(-16.8, -179.95, "Taveuni")]))
+    (layer,) = geojson(m, "range-ring")
+    xs = xs_of(layer)
     assert 178.5 < min(xs) < 180 < max(xs) < 181.5
-    assert "180.05, " in html or "[-16.8, 180.05]" in html  # the marker sits with its ring
-    assert "-179.9500" in html  # popups still give the real coordinate
+    (marker,) = elements(m, folium.CircleMarker)
+    assert marker.location == pytest.approx([-16.8, 180.05])  # the marker sits with its ring
+    assert "-179.9500" in render_html(m)  # popups still give the real coordinate
     assert all(-180 <= x <= 180 for x in ring(-16.8, -179.95, 120.7).bounds[::2])
-    assert "L.tileLayer" in html  # online tiles repeat past 180 by themselves: no second basemap
+    assert len(list(elements(m, folium.TileLayer))) == 1  # online tiles repeat past 180: no second basemap
 
 
 def test_dateline_cut_only_when_it_makes_the_drawing_narrower():
@@ -209,49 +254,70 @@ def test_dateline_cut_only_when_it_makes_the_drawing_narrower():
 
 
 def test_many_systems_fold_the_layer_control_and_scroll_the_legend():
-    few = maps.draw([system(f"S{i}", 100 + i) for i in range(5)], LAUNCHES[:1])
-    many = maps.draw([system(f"S{i}", 100 + i) for i in range(16)], LAUNCHES[:1])
-    assert '"collapsed": false' in few and "wdb-legend-tall" not in few.split("</style>")[-1]
-    assert '"collapsed": true' in many and 'class="wdb-box wdb-legend wdb-legend-tall"' in many
-    assert re.search(r"\.wdb-legend\{[^}]*max-height:[^}]*overflow-y:auto", many)
+    def control(m):
+        (c,) = elements(m, folium.LayerControl)
+        return c.options["collapsed"]
+
+    few = build_map(spec([system(f"S{i}", 100 + i) for i in range(5)], LAUNCHES[:1]))
+    many = build_map(spec([system(f"S{i}", 100 + i) for i in range(16)], LAUNCHES[:1]))
+    assert control(few) is False and control(many) is True
+    legends = [b for b in elements(many, maps.html.Box) if "wdb-legend" in b.css_class]
+    assert [b.css_class for b in legends] == ["wdb-box wdb-legend wdb-legend-tall"]
+    assert re.search(r"\.wdb-legend\{[^}]*max-height:[^}]*overflow-y:auto", maps.html.STYLE)
 
 
 def test_point_label_names_targets_in_legend_layer_and_tooltips():
-    html = maps.draw([system("Fath-360")], [Point(50.45, 30.52, "Kyiv")], point_label="target")
+    html = page([system("Fath-360")], [Place(50.45, 30.52, "Kyiv")], point_label="target")
     assert "<span>target</span>" in html and '"Targets"' in html
     assert "Fath-360 range footprint around Kyiv" in html and "footprint around Kyiv<br>" in html
     assert "launch point" not in html.lower().replace("launch-point", "")
-    default = maps.draw([system("Fath-360")], [Point(50.6, 36.6, "Belgorod")])
+    default = page([system("Fath-360")], [Place(50.6, 36.6, "Belgorod")])
     assert "<span>launch point</span>" in default and '"Launch points"' in default
     assert "Fath-360 range from Belgorod" in default
 
 
 def test_dateline_ring_is_split_and_its_cut_is_not_stroked():
-    html = maps.draw([None], [Point(53.0, 158.65, "Petropavlovsk-Kamchatsky")], max_km=3000)
-    layers = geojson_layers(html)
-    (fill,) = layers["range-ring"]
-    assert len(fill["features"]) == 2
-    for feature in fill["features"]:
+    m = build_map(spec([adhoc(3000)], [Place(53.0, 158.65, "Petropavlovsk-Kamchatsky")]))
+    (fill,) = geojson(m, "range-ring")
+    assert len(fill.data["features"]) == 2
+    for feature in fill.data["features"]:
         xs = [x for ring in feature["geometry"]["coordinates"] for x, _ in ring]
         assert max(xs) - min(xs) < 90
-    assert '"stroke": false' in html
-    outline = layers["range-ring-outline"][0]["features"]
-    assert all(abs(a[0]) != 180 or a[0] != b[0] for f in outline
+    assert fill.style_function(None)["stroke"] is False
+    (outline,) = geojson(m, "range-ring-outline")
+    assert all(abs(a[0]) != 180 or a[0] != b[0] for f in outline.data["features"]
                for a, b in itertools.pairwise(f["geometry"]["coordinates"]))
 
 
-def test_ad_hoc_range_needs_a_distance_and_a_sane_minimum():
-    with pytest.raises(InputError, match="ad-hoc"):
-        maps.draw([None], LAUNCHES)
-    with pytest.raises(InputError, match="minimum range"):
-        maps.draw([None], LAUNCHES, max_km=100, min_km=200)
+def test_spec_needs_systems_points_and_a_sane_range():
+    with pytest.raises(InputError, match="no systems"):
+        spec([])
     with pytest.raises(InputError, match="launch"):
-        maps.draw([system()], [])
+        spec([system()], [])
+    with pytest.raises(InputError, match="minimum range"):
+        adhoc(100, 200)
 
 
 def test_user_range_overrides_and_says_so():
-    html = maps.draw([system(max_km=120.7)], LAUNCHES[:1], max_km=300)
+    m = build_map(spec([system(max_km=120.7).with_range(300)], LAUNCHES[:1]))
+    html = render_html(m)
     assert "user-set range" in html and "300 km (186 mi)" in html
+    assert "catalogue gives 121 km (75.0 mi)" in html
+
+
+def test_duplicate_systems_are_drawn_once():
+    m = build_map(spec([system("A"), system("A")], LAUNCHES[:1]))
+    assert len(geojson(m, "range-ring")) == 1
+
+
+def test_compare_map_draws_added_coverage_over_the_first_system():
+    from weaponsdb.geodesy import ring
+
+    added = ring(50.6, 36.6, 500).difference(ring(50.6, 36.6, 120.7))
+    m = build_map(spec([system("A"), system("B", 500)], LAUNCHES[:1], compare=True), added={"b": added})
+    (layer,) = geojson(m, "added-area")
+    assert layer.style_function(None)["fillColor"] == maps.PALETTE[1]
+    assert "Added over A" in render_html(m)
 
 
 def test_write_atomic_respects_force_and_leaves_no_temp_files(tmp_path):
@@ -272,10 +338,16 @@ def test_write_atomic_respects_force_and_leaves_no_temp_files(tmp_path):
         write_atomic(tmp_path / "missing" / "map.html", "x")
 
 
-def test_real_catalogue_record_draws_with_the_catalogue_date():
+def test_real_catalogue_system_draws_with_the_catalogue_date():
     from weaponsdb.catalog import load_catalog
+    from weaponsdb.specs import map_spec
 
     catalog = load_catalog()
-    html = maps.draw([catalog.get("Fath-360")], LAUNCHES, uncertainty=True, offline=True, catalog=catalog)
+    m = build_map(map_spec(["Fath-360"], LAUNCHES, uncertainty=True, offline=True, catalog=catalog))
+    html = render_html(m)
     assert "Fath-360" in html and offline.external_refs(html) == []
     assert f"Catalogue data as of {catalog.data_date()} (latest source date); newest source on this map: " in html
+
+
+def test_dateline_helpers_live_in_their_module():
+    assert maps.dateline_cut is dateline.dateline_cut and maps.outline is dateline.outline

@@ -1,4 +1,4 @@
-"""Scenario files: the shipped ones load and render; a bad file names itself, the key and the problem."""
+"""Scenario files: the shipped ones load and render byte-identically; a bad file names itself, the key and the problem."""
 
 from pathlib import Path
 
@@ -7,9 +7,11 @@ import pytest
 from weaponsdb import offline
 from weaponsdb.catalog import load_catalog
 from weaponsdb.errors import InputError
+from weaponsdb.model import Place
 from weaponsdb.scenario import load_scenario, render_scenario
 
 MAPS = Path(__file__).resolve().parent.parent / "maps"
+SHIPPED = ["fath-360-ukraine-border", "iran-missiles", "long-range"]
 GOOD = 'systems = ["Fath-360"]\nlaunch = [{ label = "A", point = "50.6,36.6" }]\n'
 
 
@@ -18,14 +20,15 @@ def catalog():
     return load_catalog()
 
 
-@pytest.mark.parametrize("name", ["fath-360-ukraine-border", "iran-missiles", "long-range"])
-def test_shipped_scenarios_render(name, catalog, tmp_path):
-    scenario = load_scenario(MAPS / f"{name}.toml")
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_scenarios_render_as_committed(name, catalog, tmp_path):
+    scenario = load_scenario(MAPS / f"{name}.toml", catalog)
     assert scenario.output == (MAPS / f"{name}.html").resolve()
-    out = render_scenario(MAPS / f"{name}.toml", catalog, out=tmp_path / "map.html")
+    out = render_scenario(scenario, out=tmp_path / "map.html")
     html = out.read_text(encoding="utf-8")
-    assert html.count('"className": "range-ring"') == len(scenario.systems) * len(scenario.launches)
-    if scenario.offline:
+    assert html == scenario.output.read_text(encoding="utf-8")  # committed maps are re-made byte for byte
+    assert html.count('"className": "range-ring"') == len(scenario.spec.systems) * len(scenario.spec.points)
+    if scenario.spec.offline:
         assert offline.external_refs(html) == []
 
 
@@ -34,9 +37,20 @@ def test_launch_by_place_or_lat_lon_and_distances(tmp_path):
     path.write_text('title = "T"\nsystems = []\nrange = "75mi"\nmin_range = "10 km"\noffline = true\n'
                     'launch = [{ point = "Kyiv" }, { label = "Site B", lat = 50, lon = 36.5 }]\n')
     s = load_scenario(path)
-    assert s.launches[0].label == "Kyiv" and s.launches[1] == (50.0, 36.5, "Site B")
-    assert s.max_km == pytest.approx(75 * 1.609344) and s.min_km == 10.0 and s.offline
-    assert s.output == tmp_path / "s.html"
+    assert s.spec.points[0].label == "Kyiv" and s.spec.points[1] == Place(50.0, 36.5, "Site B")
+    (adhoc,) = s.spec.systems
+    assert adhoc.is_adhoc and adhoc.range.user_set
+    assert adhoc.range.max_km == pytest.approx(75 * 1.609344) and adhoc.range.min_km == 10.0 and s.spec.offline
+    assert s.spec.title == "T" and s.output == tmp_path / "s.html"
+
+
+def test_range_overrides_the_catalogue_as_a_user_set_range(tmp_path, catalog):
+    path = tmp_path / "s.toml"
+    path.write_text(GOOD + 'range = "200km"\nnote = "N"\n')
+    s = load_scenario(path, catalog)
+    (fath,) = s.spec.systems
+    assert fath.range.user_set and fath.range.max_km == 200.0 and fath.catalogue_range.max_km == 120.7
+    assert s.spec.notes == ("N",) and s.spec.data_date == catalog.data_date()
 
 
 @pytest.mark.parametrize("body,key", [
@@ -46,6 +60,9 @@ def test_launch_by_place_or_lat_lon_and_distances(tmp_path):
     ('systems = "Fath-360"\nlaunch = [{ point = "Kyiv" }]\n', "systems"),
     (GOOD + "offline = 'yes'\n", "offline"),
     (GOOD + "range = 'far'\n", "range"),
+    (GOOD + "range = '50000km'\n", "range"),
+    (GOOD + "min_range = '500km'\n", "min_range"),
+    (GOOD + "range = '100km'\nmin_range = '200km'\n", "min_range"),
     (GOOD + "output = 'map.png'\n", "output"),
     ('systems = ["Fath-360"]\nlaunch = [{ point = "Nowhereville-on-Sea" }]\n', "launch[0]"),
     ('systems = ["Fath-360"]\nlaunch = [{ point = "Kyiv", lat = 1, lon = 2 }]\n', "launch[0]"),
@@ -53,13 +70,14 @@ def test_launch_by_place_or_lat_lon_and_distances(tmp_path):
     ('systems = ["Fath-360"]\nlaunch = [{ label = "A", lat = "x", lon = 2 }]\n', "launch[0].lat"),
     ('systems = ["Fath-360"]\nlaunch = [{ place = "Kyiv" }]\n', "launch[0].place"),
     ('systems = []\nlaunch = [{ point = "Kyiv" }]\n', "systems"),
+    ('systems = ["Fath-306"]\nlaunch = [{ point = "Kyiv" }]\n', "systems"),
     ("systems = [\n", "not valid TOML"),
 ])
-def test_bad_files_name_the_file_and_key(tmp_path, body, key):
+def test_bad_files_name_the_file_and_key(tmp_path, body, key, catalog):
     path = tmp_path / "bad.toml"
     path.write_text(body)
     with pytest.raises(InputError) as err:
-        load_scenario(path)
+        load_scenario(path, catalog)
     assert str(err.value).startswith(f"{path}: {key}")
     assert "\n" not in str(err.value)
 
@@ -68,7 +86,16 @@ def test_unknown_system_names_the_file(tmp_path, catalog):
     path = tmp_path / "s.toml"
     path.write_text('systems = ["Fath-306"]\nlaunch = [{ point = "Kyiv" }]\n')
     with pytest.raises(InputError, match=r"s\.toml: systems: unknown system 'Fath-306'"):
-        render_scenario(path, catalog)
+        load_scenario(path, catalog)
+
+
+def test_render_refuses_to_replace_a_different_file_without_force(tmp_path, catalog):
+    path = tmp_path / "s.toml"
+    path.write_text(GOOD)
+    (tmp_path / "s.html").write_text("mine")
+    with pytest.raises(InputError, match="already exists"):
+        render_scenario(load_scenario(path, catalog), force=False)
+    assert render_scenario(path).read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
 def test_missing_file():

@@ -13,14 +13,25 @@ Example::
 ``range`` / ``min_range`` (distances such as ``"75mi"``) override the catalogue figures, and with
 ``systems = []`` draw an ad-hoc ring. ``output`` is an HTML file name relative to the TOML file
 (default: the TOML's name with ``.html``). ``note`` adds a line to the map's caption.
+
+A scenario becomes the same :class:`~weaponsdb.model.MapSpec` the CLI builds (through
+:func:`weaponsdb.specs.map_spec`), so ranges are checked with the same rules and messages; every
+problem is reported as ``FILE: KEY: problem``.
 """
+
+from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from .errors import InputError
-from .units import parse_distance
+from .errors import InputError, UnknownNameError
+from .model import MapSpec, Place
+from .units import parse_range
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
 
 KEYS = ("title", "systems", "launch", "offline", "uncertainty", "range", "min_range", "output", "note")
 LAUNCH_KEYS = ("label", "point", "lat", "lon")
@@ -28,32 +39,42 @@ LAUNCH_KEYS = ("label", "point", "lat", "lon")
 
 @dataclass(frozen=True)
 class Scenario:
+    """A loaded scenario: the map it describes and where its HTML goes."""
+
     path: Path
-    title: str | None
-    systems: tuple[str, ...]
-    launches: tuple  # of weaponsdb.points.Point
-    offline: bool
-    uncertainty: bool
-    max_km: float | None
-    min_km: float | None
+    spec: MapSpec
     output: Path
-    note: str | None
 
 
-def _fail(path: Path, key: str, problem: str):
+def _fail(path: Path, key: str, problem: str) -> NoReturn:
     raise InputError(f"{path}: {key}: {problem}")
 
 
-def _typed(path: Path, data: dict, key: str, kind, what: str, default=None):
+def _typed(path: Path, data: dict, key: str, kind: type, what: str, default: Any = None) -> Any:
     value = data.get(key, default)
-    if value is not None and (not isinstance(value, kind) or isinstance(value, bool) and kind is not bool):
+    if value is not None and (not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool)):
         _fail(path, key, f"expected {what}, got {value!r}")
     return value
 
 
-def _launch(path: Path, i: int, entry):
-    from .points import Point, parse_point
+def _point(path: Path, key: str, entry: dict) -> Place:
+    """The place of one launch table: a point text, or lat and lon numbers."""
+    from .points import parse_point
 
+    if "point" in entry:
+        if not isinstance(entry["point"], str):
+            _fail(path, f"{key}.point", f"expected a point such as \"50.6,36.6\" or a place name, got {entry['point']!r}")
+        return parse_point(entry["point"])
+    degrees = []
+    for name in ("lat", "lon"):
+        value = entry.get(name)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            _fail(path, f"{key}.{name}", f"expected a number in degrees, got {value!r}")
+        degrees.append(float(value))
+    return parse_point(f"{degrees[0]!r},{degrees[1]!r}")
+
+
+def _launch(path: Path, i: int, entry: object) -> Place:
     key = f"launch[{i}]"
     if not isinstance(entry, dict):
         _fail(path, key, f"expected a table such as {{ label = \"Site A\", point = \"50.6,36.6\" }}, got {entry!r}")
@@ -61,31 +82,18 @@ def _launch(path: Path, i: int, entry):
     if unknown:
         _fail(path, f"{key}.{unknown[0]}", f"unknown key; expected {', '.join(LAUNCH_KEYS)}")
     label = _typed(path, entry, "label", str, "a text label")
-    has_point, has_latlon = "point" in entry, "lat" in entry or "lon" in entry
-    if has_point == has_latlon:
+    if ("point" in entry) == ("lat" in entry or "lon" in entry):
         _fail(path, key, "give either point = \"...\" or both lat and lon")
     try:
-        if has_point:
-            if not isinstance(entry["point"], str):
-                _fail(path, f"{key}.point", f"expected a point such as \"50.6,36.6\" or a place name, got {entry['point']!r}")
-            text = entry["point"]
-            point = parse_point(text)
-        else:
-            lat, lon = entry.get("lat"), entry.get("lon")
-            for name, value in (("lat", lat), ("lon", lon)):
-                if not isinstance(value, (int, float)) or isinstance(value, bool):
-                    _fail(path, f"{key}.{name}", f"expected a number in degrees, got {value!r}")
-            point = parse_point(f"{float(lat)!r},{float(lon)!r}")
+        point = _point(path, key, entry)
     except InputError as exc:
         if str(exc).startswith(f"{path}:"):
             raise
         raise InputError(f"{path}: {key}: {exc}") from exc
-    return Point(point.lat, point.lon, label or point.label)
+    return point.relabel(label) if label else point
 
 
-def load_scenario(path) -> Scenario:
-    """Read and check a scenario file; every problem is an InputError naming the file and the key."""
-    path = Path(path)
+def _read(path: Path) -> dict:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -95,66 +103,78 @@ def load_scenario(path) -> Scenario:
     unknown = sorted(set(data) - set(KEYS))
     if unknown:
         _fail(path, unknown[0], f"unknown key; expected {', '.join(KEYS)}")
+    return data
+
+
+def _system_names(path: Path, data: dict) -> list[str]:
     if "systems" not in data:
         _fail(path, "systems", "missing; give a list of system names, e.g. systems = [\"Fath-360\"]")
     systems = _typed(path, data, "systems", list, "a list of system names")
     if not all(isinstance(s, str) and s.strip() for s in systems):
         _fail(path, "systems", f"expected a list of system names, got {systems!r}")
-    launches = _typed(path, data, "launch", list, "a list of launch tables")
-    if not launches:
-        _fail(path, "launch", "missing or empty; give at least one { label = ..., point = ... }")
-    distances = {}
-    for key in ("range", "min_range"):
-        value = data.get(key)
-        if value is None:
-            distances[key] = None
-        elif isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            _fail(path, key, f"expected a distance such as \"75mi\" or \"500km\", got {value!r}")
-        else:
-            try:
-                distances[key] = parse_distance(value)
-            except InputError as exc:
-                raise InputError(f"{path}: {key}: {exc}") from exc
-            if distances[key] > 40_075:
-                _fail(path, key, f"{value!r} is longer than the Equator: expected at most 40075km")
-    if distances["range"] is not None and distances["min_range"] is not None and distances["min_range"] >= distances["range"]:
-        _fail(path, "min_range", f"{data['min_range']!r} is not below range {data['range']!r}")
-    if not systems and distances["range"] is None:
+    if not systems and data.get("range") is None:
         _fail(path, "systems", "empty; name at least one system, or give range = \"...\" for an ad-hoc ring")
+    return [s.strip() for s in systems]
+
+
+def _distance(path: Path, data: dict, key: str) -> float | None:
+    """A range key in km, checked by the same rule as the CLI's ``--range``."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        _fail(path, key, f"expected a distance such as \"75mi\" or \"500km\", got {value!r}")
+    try:
+        return parse_range(value)
+    except InputError as exc:
+        raise InputError(f"{path}: {key}: {exc}") from exc
+
+
+def _output(path: Path, data: dict) -> Path:
     output = _typed(path, data, "output", str, "an HTML file name such as \"map.html\"", path.stem + ".html")
     if not output.lower().endswith((".html", ".htm")):
         _fail(path, "output", f"expected an HTML file name ending in .html, got {output!r}")
-    return Scenario(
-        path=path,
-        title=_typed(path, data, "title", str, "a text title"),
-        systems=tuple(s.strip() for s in systems),
-        launches=tuple(_launch(path, i, e) for i, e in enumerate(launches)),
-        offline=_typed(path, data, "offline", bool, "true or false", False),
-        uncertainty=_typed(path, data, "uncertainty", bool, "true or false", False),
-        max_km=distances["range"],
-        min_km=distances["min_range"],
-        output=(path.parent / output).resolve(),
-        note=_typed(path, data, "note", str, "a text note"),
-    )
+    return (path.parent / output).resolve()
 
 
-def render_scenario(path, catalog, out=None, *, force: bool = True) -> Path:
-    """Draw a scenario (a TOML path or a loaded Scenario) with ``catalog`` and write it.
+def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
+    """Read and check a scenario file into a MapSpec; every problem is an InputError naming the file and the key."""
+    from .specs import map_spec
 
-    Written to ``out``, default the scenario's ``output``; ``force=False`` refuses to replace a
-    different existing file.
+    path = Path(path)
+    data = _read(path)
+    names = _system_names(path, data)
+    launches = _typed(path, data, "launch", list, "a list of launch tables")
+    if not launches:
+        _fail(path, "launch", "missing or empty; give at least one { label = ..., point = ... }")
+    max_km, min_km = _distance(path, data, "range"), _distance(path, data, "min_range")
+    points = [_launch(path, i, e) for i, e in enumerate(launches)]
+    note = _typed(path, data, "note", str, "a text note")
+    options = {"title": _typed(path, data, "title", str, "a text title"),
+               "offline": _typed(path, data, "offline", bool, "true or false", False),
+               "uncertainty": _typed(path, data, "uncertainty", bool, "true or false", False)}
+    output = _output(path, data)
+    if names:
+        from .catalog import load_catalog
+
+        catalog = catalog or load_catalog()
+    try:
+        spec = map_spec(names, points, max_range=max_km, min_range=min_km, notes=[note] if note else [],
+                        catalog=catalog, **options)
+    except UnknownNameError as exc:
+        raise InputError(f"{path}: systems: {exc}") from exc
+    except InputError as exc:  # a range pair the model rejects, e.g. min_range at or above the maximum
+        raise InputError(f"{path}: {'min_range' if min_km is not None else 'range'}: {exc}") from exc
+    return Scenario(path=path, spec=spec, output=output)
+
+
+def render_scenario(scenario: Scenario | str | Path, out: str | Path | None = None, *, force: bool = True) -> Path:
+    """Draw a scenario and write its HTML to ``out`` (default: the scenario's ``output``).
+
+    ``force=False`` refuses to replace a different existing file; an identical one is left as is.
     """
-    from .export import write_atomic
-    from .maps import draw
+    from .maps import build_map, save_html
 
-    scenario = path if isinstance(path, Scenario) else load_scenario(path)
-    records = []
-    for name in scenario.systems:
-        try:
-            records.append(catalog.get(name))
-        except InputError as exc:
-            raise InputError(f"{scenario.path}: systems: {exc}") from exc
-    page = draw(records or [None], list(scenario.launches), title=scenario.title, offline=scenario.offline,
-                uncertainty=scenario.uncertainty, max_km=scenario.max_km, min_km=scenario.min_km,
-                extra=[scenario.note] if scenario.note else None, catalog=catalog)
-    return write_atomic(Path(out) if out is not None else scenario.output, page, force=force)
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    return save_html(build_map(scenario.spec), Path(out) if out is not None else scenario.output, force=force)

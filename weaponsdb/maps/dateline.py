@@ -1,0 +1,122 @@
+"""Where the map is cut and what it fits: rings across the dateline drawn whole, views Mercator can show.
+
+RFC 7946 splits a ring at the antimeridian, so a ring around Fiji is two slivers at the map's
+two edges. For display only, such rings are drawn in a frame that runs past 180° (see
+:func:`dateline_cut`); the geometry and every export stay RFC 7946.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from shapely.affinity import translate
+from shapely.geometry import LineString
+from shapely.geometry.base import BaseGeometry
+
+from .html import MERCATOR_MAX_LAT
+
+WORLD_VIEW = [[-60.0, -180.0], [80.0, 180.0]]
+VIEW_MAX_LAT = 84.0  # views are fitted to latitudes within this, so what can be shown is in view
+MERCATOR_NOTE = ("Web Mercator cannot show latitudes above 85° north or south: the parts of rings and "
+                 "launch points beyond that are not on this map.")
+POLE = 89.999
+
+
+def parts_of(geom: BaseGeometry) -> list[Any]:
+    """The polygons (or lines) of a geometry, a single one as a one-item list."""
+    return list(getattr(geom, "geoms", [geom]))
+
+
+def dateline_cut(geoms: Iterable[BaseGeometry], points: Iterable[float]) -> float | None:
+    """Where to cut longitudes so that what is drawn is contiguous: those <= the cut are drawn +360.
+
+    When rings and points (longitudes) leave a wider gap somewhere else than across the dateline,
+    the map is drawn in the frame that cuts there. None (draw as is) when the widest gap is across
+    the dateline or a ring covers a pole, since a pole-covering ring spans every longitude.
+    """
+    parts = [p for g in geoms for p in parts_of(g) if not p.is_empty]
+    if any(p.bounds[3] >= POLE or p.bounds[1] <= -POLE for p in parts):
+        return None
+    merged: list[list[float]] = []
+    for west, east in sorted([(p.bounds[0], p.bounds[2]) for p in parts] + [(x, x) for x in points]):
+        if merged and west <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], east)
+        else:
+            merged.append([west, east])
+    if len(merged) < 2:
+        return None
+    across = merged[0][0] + 360.0 - merged[-1][1]
+    gap, cut = max((b[0] - a[1], a[1]) for a, b in itertools.pairwise(merged))
+    return cut if gap > across else None
+
+
+def shown_lon(lon: float, cut: float | None) -> float:
+    """A longitude as drawn in the frame of ``cut``."""
+    return lon + 360.0 if cut is not None and lon <= cut else lon
+
+
+def shown(parts: Iterable[BaseGeometry], cut: float | None) -> list[BaseGeometry]:
+    """Parts as drawn: those west of the cut moved by +360 (display only: exports stay RFC 7946)."""
+    if cut is None:
+        return list(parts)
+    return [translate(p, xoff=360.0) if p.bounds[2] <= cut else p for p in parts]
+
+
+def on_cut(a: Sequence[float], b: Sequence[float]) -> bool:
+    """An edge RFC 7946 adds (along the antimeridian or a pole) rather than part of the true ring."""
+    return (a[0] == b[0] and abs(a[0]) == 180.0) or (a[1] == b[1] and abs(a[1]) == 90.0)
+
+
+def outline(geom: BaseGeometry) -> list[LineString] | None:
+    """The ring's true boundary without the cut and pole-closure edges; None when it has none of those."""
+    rings = [r for p in parts_of(geom) for r in (p.exterior, *p.interiors)]
+    if not any(on_cut(a, b) for r in rings for a, b in itertools.pairwise(r.coords)):
+        return None
+    lines = []
+    for boundary in rings:
+        run = [boundary.coords[0]]
+        for a, b in itertools.pairwise(boundary.coords):
+            if on_cut(a, b):
+                lines.append(run)
+                run = [b]
+            else:
+                run.append(b)
+        lines.append(run)
+    return [LineString(run) for run in lines if len(run) > 1]
+
+
+def view(parts: Sequence[BaseGeometry], points: Sequence[tuple[float, float]]) -> list[list[float]]:
+    """[[south, west], [north, east]] to fit: everything drawn (display longitudes), in Web Mercator's reach.
+
+    ``parts``: the drawn geometry; ``points``: (lat, lon) of the markers. Latitudes are clamped to
+    +-VIEW_MAX_LAT, since fitting to a polar ring would fit to what Web Mercator cannot show. A ring
+    around a pole spans every longitude; rings around both poles get the world view.
+    """
+    bounds = [p.bounds for p in parts if not p.is_empty]
+    north_pole = any(b[3] >= POLE for b in bounds)
+    south_pole = any(b[1] <= -POLE for b in bounds)
+    if north_pole and south_pole:
+        return WORLD_VIEW
+    lats = [b[1] for b in bounds] + [b[3] for b in bounds] + [lat for lat, _ in points]
+    lons = [b[0] for b in bounds] + [b[2] for b in bounds] + [lon for _, lon in points]
+    south, north = (max(-VIEW_MAX_LAT, min(VIEW_MAX_LAT, y)) for y in (min(lats), max(lats)))
+    if north_pole or south_pole:  # keep the world view's other edge rather than fit half the globe tall
+        south, north = (max(south, WORLD_VIEW[0][0]), north) if north_pole else (south, min(north, WORLD_VIEW[1][0]))
+        return [[south, -180.0], [north, 180.0]]
+    return [[south, min(lons)], [north, max(lons)]]
+
+
+def view_edge(bounds: list[list[float]]) -> int:
+    """1 or -1 when the view reaches Web Mercator's north or south edge (see ``FitView``), else 0."""
+    (south, _), (north, _) = bounds
+    if bounds is WORLD_VIEW:
+        return 0
+    return 1 if north >= VIEW_MAX_LAT else -1 if south <= -VIEW_MAX_LAT else 0
+
+
+def beyond_mercator(parts: Sequence[BaseGeometry], points: Sequence[tuple[float, float]]) -> bool:
+    """Whether a ring or launch point reaches latitudes Web Mercator cannot show."""
+    lats = [y for p in parts if not p.is_empty for y in (p.bounds[1], p.bounds[3])] + [lat for lat, _ in points]
+    return any(abs(y) > MERCATOR_MAX_LAT for y in lats)
