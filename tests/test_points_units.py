@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from weaponsdb.errors import InputError, UnknownNameError
-from weaponsdb.points import Point, parse_point
+from weaponsdb.model import Place as Point
+from weaponsdb.points import parse_point
 from weaponsdb.units import parse_distance
 
 # --- independent MGRS (WGS84, AA lettering) -------------------------------------------------------

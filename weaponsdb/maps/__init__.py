@@ -18,7 +18,7 @@ from branca.element import Element
 from shapely.geometry.base import BaseGeometry
 
 from ..model import MapSpec
-from ..rings import Ring, compute
+from ..rangerings import Ring, compute
 from ..screenshot import CHROMIUM_ARGS, screenshot
 from ..style import PALETTE
 from .basemap import RangeMap, base_map, figure
