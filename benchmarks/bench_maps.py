@@ -1,15 +1,14 @@
 """Map rendering: time and HTML size of a 10-system, 2-launch-point map (20 rings), online and offline.
 
-Uses ``weaponsdb.maps.draw`` on ten catalogue systems from 120 km to 5,500 km (the longest
+Uses ``weaponsdb.maps.build_map`` + ``render_html`` on ten catalogue systems from 120 km to 5,500 km (the longest
 reaches over the North Pole from these launch points). Prints, side by side, the time of the
-20 ``range_ring`` calls alone, the full ``draw`` online (tile basemap) and offline (every asset
+20 ``range_ring`` calls alone, the full map online (tile basemap) and offline (every asset
 inlined plus an embedded country basemap), the HTML sizes raw and gzipped, whether two renders
 are byte-identical, and how many external references the offline page has left.
 Run: python benchmarks/bench_maps.py
 """
 
 import gzip
-import inspect
 import platform
 import statistics
 import sys
@@ -22,7 +21,7 @@ import shapely
 
 from weaponsdb.catalog import load_catalog
 from weaponsdb.geodesy import ring
-from weaponsdb.points import parse_point
+from weaponsdb.specs import map_spec
 
 SYSTEMS = ("fath-360", "tochka-u", "iskander-m", "kn-23", "dezful", "shahab-3", "kh-47m2-kinzhal", "kalibr",
            "kh-101", "oreshnik")
@@ -42,24 +41,24 @@ def timed(fn, repeats=REPEATS):
 
 
 def main():
-    from weaponsdb import maps
+    from weaponsdb.maps import build_map, render_html
     from weaponsdb.offline import external_refs
 
     catalog = load_catalog()
-    systems = [catalog.get(s) for s in SYSTEMS]
-    launches = [parse_point(p) for p in LAUNCHES]
-    kwargs = {"catalog": catalog} if "catalog" in inspect.signature(maps.draw).parameters else {}
+    specs = {offline: map_spec(SYSTEMS, LAUNCHES, title="Benchmark: 10 systems", offline=offline, catalog=catalog)
+             for offline in (False, True)}
+    systems, launches = specs[False].systems, specs[False].points
     print(f"Python {platform.python_version()}, folium {folium.__version__}, branca {branca.__version__}, "
           f"shapely {shapely.__version__}, pyproj {pyproj.__version__}")
     print(f"{len(systems)} systems x {len(launches)} launch points = {len(systems) * len(launches)} rings: "
-          + ", ".join(f"{s['id']} ({s['max_range_km']:,.0f} km)" for s in systems))
+          + ", ".join(f"{s.id} ({s.range.max_km:,.0f} km)" for s in systems))
     print(f"best and median of {REPEATS} renders after a warm-up\n")
 
     def rings():
-        return [ring(p.lat, p.lon, s["max_range_km"], s["min_range_km"] or 0.0) for s in systems for p in launches]
+        return [ring(p.lat, p.lon, s.range.max_km, s.range.min_km) for s in systems for p in launches]
 
     def render(offline):
-        return maps.draw(systems, launches, title="Benchmark: 10 systems", offline=offline, **kwargs)
+        return render_html(build_map(specs[offline]))
 
     r_best, r_med, geoms = timed(rings)
     vertices = sum(int(shapely.get_num_coordinates(g)) for g in geoms)
@@ -68,7 +67,7 @@ def main():
     for offline in (False, True):
         best, med, page = timed(lambda: render(offline))
         pages[offline] = page
-        rows.append((f"maps.draw {'offline' if offline else 'online'}", best, med, page))
+        rows.append((f"map {'offline' if offline else 'online'}", best, med, page))
 
     print(f"{'':<26}{'best s':>8}{'median s':>10}{'HTML KiB':>10}{'gzip KiB':>10}{'x rings':>9}")
     for label, best, med, page in rows:
