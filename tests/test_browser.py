@@ -117,9 +117,9 @@ def test_offline_map_works_with_no_network(opened):
     assert o.count("path.range-ring") == 6
     assert o.count("path.launch-point") == 3
     assert o.count(".leaflet-control-layers") == 1 and o.count(".leaflet-control-scale") == 1
-    assert o.page.locator(".leaflet-tooltip.wdb-label").all_inner_texts()[1] == XSS
+    assert o.page.locator(".wdb-point-label").all_inner_texts()[1] == XSS
     assert o.page.locator(".wdb-title").inner_text() == XSS
-    assert o.count(".leaflet-tooltip img") == 0 and o.count(".wdb-title img") == 0
+    assert o.count(".wdb-lbl img") == 0 and o.count(".leaflet-tooltip img") == 0 and o.count(".wdb-title img") == 0
 
     o.page.locator("path.range-ring").last.click(force=True)
     popup = o.page.wait_for_selector(".leaflet-popup-content")

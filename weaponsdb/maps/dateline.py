@@ -11,10 +11,12 @@ import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import shapely
 from shapely.affinity import translate
 from shapely.geometry import LineString
 from shapely.geometry.base import BaseGeometry
 
+from ..fans import boundary, is_cut_edge
 from .html import MERCATOR_MAX_LAT
 
 WORLD_VIEW = [[-60.0, -180.0], [80.0, 180.0]]
@@ -66,25 +68,33 @@ def shown(parts: Iterable[BaseGeometry], cut: float | None) -> list[BaseGeometry
 
 def on_cut(a: Sequence[float], b: Sequence[float]) -> bool:
     """An edge RFC 7946 adds (along the antimeridian or a pole) rather than part of the true ring."""
-    return (a[0] == b[0] and abs(a[0]) == 180.0) or (a[1] == b[1] and abs(a[1]) == 90.0)
+    return is_cut_edge(a, b)
+
+
+def beyond_mercator_lat(geom: BaseGeometry) -> bool:
+    """Whether a geometry reaches latitudes Leaflet would squash onto the map's top or bottom edge."""
+    return not geom.is_empty and (geom.bounds[1] < -MERCATOR_MAX_LAT or geom.bounds[3] > MERCATOR_MAX_LAT)
+
+
+def in_mercator(lines: BaseGeometry) -> list[LineString]:
+    """Lines cut to the latitudes Web Mercator shows: beyond them Leaflet would draw them along the map's edge."""
+    if beyond_mercator_lat(lines):
+        lines = lines.intersection(shapely.box(-540.0, -MERCATOR_MAX_LAT, 540.0, MERCATOR_MAX_LAT))
+    return [p for p in parts_of(lines) if p.geom_type == "LineString" and not p.is_empty]
 
 
 def outline(geom: BaseGeometry) -> list[LineString] | None:
-    """The ring's true boundary without the cut and pole-closure edges; None when it has none of those."""
+    """The ring's true boundary to stroke, when stroking the polygon itself would mislead; else None.
+
+    A polygon cut at the antimeridian or closed along a pole would be stroked along its cut edges
+    (a line down the dateline or along the map's top), and one reaching past Web Mercator's edge
+    along that edge; such rings get these lines instead.
+    """
     rings = [r for p in parts_of(geom) for r in (p.exterior, *p.interiors)]
-    if not any(on_cut(a, b) for r in rings for a, b in itertools.pairwise(r.coords)):
+    cut = any(on_cut(a, b) for r in rings for a, b in itertools.pairwise(r.coords))
+    if not cut and not beyond_mercator_lat(geom):
         return None
-    lines = []
-    for boundary in rings:
-        run = [boundary.coords[0]]
-        for a, b in itertools.pairwise(boundary.coords):
-            if on_cut(a, b):
-                lines.append(run)
-                run = [b]
-            else:
-                run.append(b)
-        lines.append(run)
-    return [LineString(run) for run in lines if len(run) > 1]
+    return in_mercator(boundary(geom))
 
 
 def view(parts: Sequence[BaseGeometry], points: Sequence[tuple[float, float]]) -> list[list[float]]:
