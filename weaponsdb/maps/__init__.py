@@ -62,7 +62,7 @@ class _Frame:
         self.cut = dateline_cut(geoms, [p.lon for p in spec.points])
         parts = shown([p for g in geoms for p in parts_of(g)], self.cut)
         self.markers = [(p.lat, shown_lon(p.lon, self.cut)) for p in spec.points]
-        self.view = view(parts, self.markers)
+        self.view = view(parts, self.markers, self.cut)
         self.notes = [*spec.notes, *([MERCATOR_NOTE] if beyond_mercator(parts, self.markers) else [])]
 
 

@@ -95,8 +95,9 @@ def marks_layer(spec: MapSpec, cut: float | None) -> folium.FeatureGroup | None:
         for p in spec.points:
             km, az = inverse(p.lat, p.lon, mark.lat, mark.lon)
             rows.append(f"from {text(p.label)}: {km_mi(km)}, bearing {az:03.0f}°")
-        folium.Marker(list(at), icon=folium.DivIcon(html='<div class="wdb-mark-icon"></div>', icon_size=(11, 11), icon_anchor=(6, 6),
-                                                    class_name="wdb-mark"),
+        icon = folium.DivIcon(html='<div class="wdb-mark-icon"></div>', icon_size=(11, 11), icon_anchor=(6, 6),
+                              class_name="wdb-mark")
+        folium.Marker(list(at), icon=icon,
                       popup=folium.Popup('<div class="wdb-popup">' + "<br>".join(rows) + "</div>",
                                          max_width=320)).add_to(group)
         spots = [(at[0], at[1], where) for where in ("r", "l", "t", "b")]
