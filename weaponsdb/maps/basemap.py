@@ -85,6 +85,16 @@ def _clip(geom: BaseGeometry, region: BaseGeometry | None, inside: bool = True) 
     return shapely.intersection(geom, region) if inside else shapely.difference(geom, region)
 
 
+def detail_box(view: list[list[float]]) -> BaseGeometry | None:
+    """Where a regional view gets 50m outlines (RFC 7946 longitudes); None for a wide view (110m only)."""
+    (south, west), (north, east) = view
+    if east - west >= REGIONAL_SPAN_DEG or north - south >= REGIONAL_SPAN_DEG:
+        return None
+    dx, dy = max((east - west) * 0.6, 20.0), max((north - south) * 0.3, 10.0)  # screens: wider than tall
+    box = shapely.box(west - dx, south - dy, east + dx, north + dy)
+    return shapely.intersection(shapely.union(box, translate(box, xoff=-360.0)), shapely.box(-180, -90, 180, 90))
+
+
 def _countries(view: list[list[float]]) -> list[tuple[str, BaseGeometry, BaseGeometry]]:
     """(name, land, borders) of the countries to draw: 50m near a regional view, 110m elsewhere.
 
@@ -96,12 +106,9 @@ def _countries(view: list[list[float]]) -> list[tuple[str, BaseGeometry, BaseGeo
     def shapes(resolution: str) -> list[tuple[str, BaseGeometry]]:
         return [(f["properties"]["name"], _shape(f["geometry"])) for f in basemap_geojson(resolution)["features"]]
 
-    (south, west), (north, east) = view
-    if east - west >= REGIONAL_SPAN_DEG or north - south >= REGIONAL_SPAN_DEG:
+    box = detail_box(view)
+    if box is None:
         return [(n, g, boundary(g)) for n, g in shapes("110m")]
-    dx, dy = max((east - west) * 0.6, 20.0), max((north - south) * 0.3, 10.0)  # screens: wider than tall
-    box = shapely.box(west - dx, south - dy, east + dx, north + dy)
-    box = shapely.intersection(shapely.union(box, translate(box, xoff=-360.0)), shapely.box(-180, -90, 180, 90))
     fine = [(n, _clip(g, box), _clip(boundary(g), box)) for n, g in shapes("50m") if g.intersects(box)]
     coarse = [(n, _clip(g, box, False), _clip(boundary(g), box, False)) for n, g in shapes("110m")]
     return fine + coarse
@@ -145,6 +152,7 @@ def country_labels(items: list[tuple[str, BaseGeometry]], view: list[list[float]
 
     (south, west), (north, east) = view
     near = shapely.box(west - 30.0, max(-85.0, south - 20.0), east + 30.0, min(85.0, north + 20.0))
+    seen = shapely.box(west, max(-85.0, south), east, min(85.0, north))
     biggest: dict[str, BaseGeometry] = {}
     for name, geom in items:
         for part in shapely.get_parts(shapely.intersection(geom, near)):
@@ -152,9 +160,12 @@ def country_labels(items: list[tuple[str, BaseGeometry]], view: list[list[float]
                 biggest[name] = part
     out = []
     for name, part in sorted(biggest.items(), key=lambda kv: -kv[1].area):
-        at = polylabel(part, tolerance=0.05)
-        z = _country_zoom(part.area * max(0.2, math.cos(math.radians(at.y))))
-        out.append(label((at.y, at.x), text(name), "wdb-country-label", [(at.y, at.x, "c")], priority=80, min_zoom=z))
+        spots = [polylabel(part, tolerance=0.05)]  # the country's centre, else the middle of what is in view
+        spots += [polylabel(p, tolerance=0.05) for p in shapely.get_parts(part.intersection(seen))
+                  if p.geom_type == "Polygon" and p.area > 0.02 * seen.area][:1]
+        z = _country_zoom(part.area * max(0.2, math.cos(math.radians(spots[0].y))))
+        out.append(label((spots[0].y, spots[0].x), text(name), "wdb-country-label",
+                         [(at.y, at.x, "c") for at in spots], priority=80, min_zoom=z))
     return out
 
 
@@ -165,7 +176,7 @@ def city_labels(view: list[list[float]]) -> list[folium.Marker]:
     from ..gazetteer import cities
 
     (south, west), (north, east) = view
-    dx, dy = max(10.0, (east - west) * 0.3), max(5.0, (north - south) * 0.3)
+    dx, dy = max(3.0, (east - west) * 0.4), max(2.0, (north - south) * 0.4)
     c = cities()
     lon = np.where(c["lon"] + 360.0 <= east + dx, c["lon"] + 360.0, c["lon"]) if east > 180.0 else c["lon"]
     inside = (lon >= west - dx) & (lon <= east + dx) & (c["lat"] >= south - dy) & (c["lat"] <= north + dy)

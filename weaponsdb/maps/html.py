@@ -158,7 +158,7 @@ class Labels(MacroElement):
             }
             function place() {
                 var frame = map.getContainer().getBoundingClientRect(), zoom = map.getZoom(), labels = [];
-                var taken = [].map.call(map.getContainer().querySelectorAll(".leaflet-control, .wdb-title"),
+                var taken = [].map.call(document.querySelectorAll(".leaflet-control, .wdb-title"),
                                         function (e) { return e.getBoundingClientRect(); });
                 map.eachLayer(function (l) {
                     var el = l instanceof L.Marker && l.getElement && l.getElement();
