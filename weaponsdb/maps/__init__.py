@@ -114,9 +114,9 @@ def _draw_rings(m: folium.Map, spec: MapSpec, systems: Sequence[Drawn], rings: S
         group = folium.FeatureGroup(name=text(d.name), overlay=True, control=True, show=True)
         for r in (r for r in rings if r.system is d.system):
             dash = dashes[spec.points.index(r.point)]
-            layers: list[folium.Element] = (
-                ring_layers(r.band, d, r.point, "range-band", fill / 2, band=True, cut=cut, around=around)
-                if r.band is not None else [])
+            layers: list[folium.Element] = []
+            if r.band is not None:
+                layers += ring_layers(r.band, d, r.point, "range-band", fill / 2, band=True, cut=cut, around=around)
             layers += ring_layers(r.geometry, d, r.point, "range-ring", fill, cut=cut, around=around, dash=dash)
             layers += interval_layers(d, r.point, spec, cut, dash, r.geometry if spec.sector else None)
             layers += [x for x in [ring_label(d, r.point, cut, bearings)] if x is not None]

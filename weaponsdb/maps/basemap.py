@@ -11,11 +11,13 @@ use OpenStreetMap tiles, which carry their own names and repeat past 180° by th
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import folium
 import shapely
 from branca.element import Element, Figure
 from shapely.affinity import translate
+from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 from ..fans import boundary
@@ -46,9 +48,9 @@ def figure(m: folium.Map) -> Figure:
     return root
 
 
-def _compact(geom: BaseGeometry, digits: int = 2) -> list:
+def _compact(geom: BaseGeometry, digits: int = 2) -> list[Any]:
     """Coordinates of a geometry's polygons or lines without repeated points, rounded to ~1 km (finer than the outlines)."""
-    out = []
+    out: list[Any] = []
     for part in getattr(geom, "geoms", [geom]):
         if part.is_empty or part.geom_type not in ("Polygon", "LineString"):
             continue
@@ -120,7 +122,7 @@ def _in_frame(items: list[tuple[str, BaseGeometry, BaseGeometry]], view: list[li
     (_, west), (_, east) = view
     if east <= 180.0:
         return items
-    box = shapely.box(-180.0, -90.0, min(180.0, east - 360.0 + max(2.0 * (east - west), 40.0)), 90.0)
+    box = shapely.box(-180.0, -90.0, min(180.0, east - 360.0 + min(max(east - west, 40.0), 90.0)), 90.0)
     shifted = [(n, translate(_clip(g, box), xoff=360.0), translate(_clip(b, box), xoff=360.0))
                for n, g, b in items if g.intersects(box)]
     return items + shifted
@@ -130,7 +132,9 @@ def basemap_layers(view: list[list[float]]) -> tuple[list[folium.GeoJson], list[
     """Land (filled, no stroke: cut edges never show) and borders; also (name, land) for the country labels."""
     items = _in_frame(_countries(view), view)
     land = _collection([(n, g) for n, g, _ in items], "MultiPolygon")
-    borders = _collection([(n, b) for n, _, b in items], "MultiLineString")
+    # Each border once (two neighbours share it), snapped to the rounding grid so the copies meet.
+    lines = shapely.union_all([shapely.set_precision(b, 0.01) for _, _, b in items if not b.is_empty])
+    borders = _collection([("borders", shapely.line_merge(lines) if not lines.is_empty else lines)], "MultiLineString")
     layers = [
         folium.GeoJson(land, name="Countries", control=False, interactive=False, className="wdb-basemap",
                        attribution=BASEMAP_ATTRIBUTION,
@@ -153,7 +157,7 @@ def country_labels(items: list[tuple[str, BaseGeometry]], view: list[list[float]
     (south, west), (north, east) = view
     near = shapely.box(west - 30.0, max(-85.0, south - 20.0), east + 30.0, min(85.0, north + 20.0))
     seen = shapely.box(west, max(-85.0, south), east, min(85.0, north))
-    biggest: dict[str, BaseGeometry] = {}
+    biggest: dict[str, Polygon] = {}
     for name, geom in items:
         for part in shapely.get_parts(shapely.intersection(geom, near)):
             if part.geom_type == "Polygon" and part.area > getattr(biggest.get(name), "area", 0.0):
@@ -180,7 +184,7 @@ def city_labels(view: list[list[float]]) -> list[folium.Marker]:
     c = cities()
     lon = np.where(c["lon"] + 360.0 <= east + dx, c["lon"] + 360.0, c["lon"]) if east > 180.0 else c["lon"]
     inside = (lon >= west - dx) & (lon <= east + dx) & (c["lat"] >= south - dy) & (c["lat"] <= north + dy)
-    out = []
+    out: list[folium.Marker] = []
     for i in np.flatnonzero(inside)[:MAX_CITIES]:  # the table is sorted by population, biggest first
         z = next(z for limit, z in CITY_ZOOMS if c["population"][i] >= limit)
         at = (float(c["lat"][i]), float(lon[i]))

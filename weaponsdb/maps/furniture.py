@@ -50,7 +50,7 @@ def interval_layers(d: Drawn, point: Place, spec: MapSpec, cut: float | None, da
     for km in fans.interval_distances(rng.max_km, spec.every_km, spec.ranges_km):
         if km <= rng.min_km:
             continue
-        geom = fans.circle(point.lat, point.lon, km)
+        geom: BaseGeometry = fans.circle(point.lat, point.lon, km)
         if fan is not None:
             geom = geom.intersection(fan.buffer(1e-9))
         line = {"color": d.colour, "weight": 1.2, "opacity": 0.85, "dashArray": dash or "6 4"}
