@@ -135,3 +135,31 @@ def test_circle_is_the_ring_boundary_without_cut_edges():
     _, dist = inv(53.0, 158.65, xy[:, 1], xy[:, 0])
     assert np.abs(dist - 3e6).max() < tolerance_m(3e6)
     assert all(not fans.is_cut_edge(a, b) for part in line.geoms for a, b in zip(part.coords, part.coords[1:]))
+
+
+def test_furniture_exports_interval_rings_and_radials_with_their_figures():
+    from weaponsdb.model import MapSpec, Place, System
+
+    spec = MapSpec(systems=(System.adhoc(500.0),), points=(Place(50.6, 36.6, "A"),), every_km=100.0, radials=4,
+                   bearings=(45.0,), sector=(300.0, 60.0))
+    items = fans.furniture(spec)
+    intervals = [p["distance_km"] for _, p in items if p["kind"] == "interval"]
+    radials = [p["bearing_deg"] for _, p in items if p["kind"] == "radial"]
+    assert intervals == [100, 200, 300, 400] and radials == [0.0, 45.0]
+    for geom, props in items:
+        xy = vertices(geom)
+        az, dist = inv(50.6, 36.6, xy[:, 1], xy[:, 0])
+        far = dist > 1.0
+        assert angle_off(az[far], 300.0, 60.0).max() < 1e-3  # everything inside the fan
+        if props["kind"] == "interval":
+            assert np.abs(dist - props["distance_km"] * 1e3).max() < tolerance_m(props["distance_km"] * 1e3)
+
+
+def test_cut_to_sector_keeps_rings_without_a_sector():
+    from weaponsdb.model import Place, System
+    from weaponsdb.rings import compute
+
+    rings = compute([System.adhoc(300.0)], [Place(50.6, 36.6, "A")])
+    assert fans.cut_to_sector(rings, None) == rings
+    (fan,) = fans.cut_to_sector(rings, (0.0, 90.0))
+    assert fan.geometry.equals(fans.sector(50.6, 36.6, 300.0, 0.0, 90.0))

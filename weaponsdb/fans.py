@@ -10,6 +10,8 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
@@ -19,6 +21,10 @@ from shapely.geometry.base import BaseGeometry
 from .errors import InputError
 from .geodesy import GEOD, WORLD, _split_at_antimeridian, ring, tolerance_m
 from .units import check_range_km
+
+if TYPE_CHECKING:
+    from .model import MapSpec, Place
+    from .rings import Ring
 
 _ARC_STEP_DEG = 0.5  # azimuth step along a sector's arcs; refined for long ranges
 _RADIAL_STEPS = 256  # vertices along a radial, at least
@@ -183,5 +189,47 @@ def in_sector(bearing: float, start: float, end: float, slack: float = 1e-7) -> 
     return (bearing - start) % 360.0 <= sweep + slack or (bearing - start) % 360.0 >= 360.0 - slack
 
 
-__all__ = ["boundary", "circle", "even_bearings", "in_sector", "interval_distances", "is_cut_edge", "radial",
-           "sector", "tolerance_m"]
+def cut_to_sector(rings: Sequence[Ring], arc: tuple[float, float] | None) -> list[Ring]:
+    """Rings (and their uncertainty bands) cut to the sector ``arc`` a launcher faces; unchanged without one."""
+    if arc is None:
+        return list(rings)
+    out = []
+    for r in rings:
+        rng = r.system.range
+        band = sector_of(r.point, rng.band[1], arc, rng.band[0]) if r.band is not None and rng.band else None
+        out.append(replace(r, geometry=sector_of(r.point, rng.max_km, arc, rng.min_km), band=band))
+    return out
+
+
+def sector_of(point: Place, max_km: float, arc: tuple[float, float], min_km: float = 0.0) -> BaseGeometry:
+    """:func:`sector` around a Place, ``arc`` being (from, to) bearings."""
+    return sector(point.lat, point.lon, max_km, arc[0], arc[1], min_km)
+
+
+def furniture(spec: MapSpec) -> list[tuple[BaseGeometry, dict[str, Any]]]:
+    """Interval rings and radials of a map spec as (RFC 7946 lines, properties), for GeoJSON/KML export.
+
+    Interval rings: every ``spec.every_km`` and at ``spec.ranges_km`` inside each system's range,
+    cut to ``spec.sector``; radials: ``spec.radials`` evenly spaced plus ``spec.bearings`` (those in
+    the sector), from each point out to its outermost range.
+    """
+    out: list[tuple[BaseGeometry, dict[str, Any]]] = []
+    for p in spec.points:
+        for s in spec.systems:
+            fan = sector_of(p, s.range.max_km, spec.sector, s.range.min_km) if spec.sector else None
+            for km in interval_distances(s.range.max_km, spec.every_km, spec.ranges_km):
+                if km > s.range.min_km:
+                    geom = circle(p.lat, p.lon, km)
+                    out.append((geom.intersection(fan.buffer(1e-9)) if fan is not None else geom,
+                                {"kind": "interval", "system": s.id or None, "launch": p.label, "distance_km": km}))
+        reach = max(s.range.max_km for s in spec.systems)
+        bearings = sorted({round(b % 360.0, 6) for b in (*even_bearings(spec.radials), *spec.bearings)})
+        for b in bearings:
+            if spec.sector is None or in_sector(b, *spec.sector):
+                out.append((radial(p.lat, p.lon, b, reach),
+                            {"kind": "radial", "launch": p.label, "bearing_deg": b, "distance_km": reach}))
+    return out
+
+
+__all__ = ["boundary", "circle", "cut_to_sector", "even_bearings", "furniture", "in_sector", "interval_distances",
+           "is_cut_edge", "radial", "sector", "tolerance_m"]

@@ -11,7 +11,6 @@ Modules by concern: ``html`` (escaping, fixed boxes, ids), ``dateline`` (cut, ou
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 import folium
@@ -73,7 +72,8 @@ def build_map(spec: MapSpec, *, added: Mapping[str, BaseGeometry] | None = None)
     drawn as a stronger fill in its own toggleable layer.
     """
     systems = drawn(spec.systems)
-    rings = _fanned(compute([d.system for d in systems], spec.points, uncertainty=spec.uncertainty), spec.sector)
+    rings = fans.cut_to_sector(compute([d.system for d in systems], spec.points, uncertainty=spec.uncertainty),
+                               spec.sector)
     frame = _Frame(spec, rings)
     title = spec.title or default_title(spec)
     with deterministic_ids() as ids:
@@ -89,18 +89,6 @@ def build_map(spec: MapSpec, *, added: Mapping[str, BaseGeometry] | None = None)
         Labels().add_to(m)
     m.offline, m.next_id = spec.offline, ids.next
     return m
-
-
-def _fanned(rings: list[Ring], sector: tuple[float, float] | None) -> list[Ring]:
-    """Rings (and bands) cut to the sector a launcher faces, when one is given."""
-    if sector is None:
-        return rings
-    out = []
-    for r in rings:
-        p, rng = r.point, r.system.range
-        band = fans.sector(p.lat, p.lon, rng.band[1], *sector, rng.band[0]) if r.band is not None and rng.band else None
-        out.append(replace(r, geometry=fans.sector(p.lat, p.lon, rng.max_km, *sector, rng.min_km), band=band))
-    return out
 
 
 def _draw_rings(m: folium.Map, spec: MapSpec, systems: Sequence[Drawn], rings: Sequence[Ring],
