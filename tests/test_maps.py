@@ -475,3 +475,9 @@ def test_real_catalogue_system_draws_with_the_catalogue_date():
 
 def test_dateline_helpers_live_in_their_module():
     assert maps.dateline_cut is dateline.dateline_cut and maps.outline is dateline.outline
+
+
+def test_render_html_takes_any_folium_map():
+    plain = folium.Map(location=[50, 30], zoom_start=5, tiles=None)
+    html = render_html(plain)
+    assert html.startswith("<!DOCTYPE html>") and "L.map(" in html and "bootstrap" not in html

@@ -25,7 +25,7 @@ def kml_colour(hex_colour: str, alpha: str = "ff") -> str:
 
 
 #: Outline dashes that tell launch sites apart when one system is drawn from several (SVG dash arrays).
-SITE_DASHES: tuple[str | None, ...] = (None, "9 5", "2 5", "12 4 2 4", "5 5")
+SITE_DASHES: tuple[str | None, ...] = (None, "9 5", "2 5", "12 4 2 4", "5 5", "16 4", "2 4 8 4", "1 8")
 
 
 def site_dash(j: int) -> str | None:

@@ -42,6 +42,7 @@ from .furniture import (
     interval_layers,
     label_bearings,
     marks_layer,
+    near_global,
     out_of_range_layer,
     radials_layer,
     site_dashes,
@@ -105,7 +106,8 @@ def _draw_rings(m: folium.Map, spec: MapSpec, systems: Sequence[Drawn], rings: S
             layers: list[folium.Element] = []
             if r.band is not None:
                 layers += ring_layers(r.band, d, r.point, "range-band", fill / 2, band=True, cut=cut, around=around)
-            layers += ring_layers(r.geometry, d, r.point, "range-ring", fill, cut=cut, around=around, dash=dash)
+            tint = min(fill, 0.05) if near_global(r.geometry) else fill  # it tints the whole map: keep it light
+            layers += ring_layers(r.geometry, d, r.point, "range-ring", tint, cut=cut, around=around, dash=dash)
             layers += interval_layers(d, r.point, spec, cut, dash, r.geometry if spec.sector else None)
             layers += [x for x in [ring_label(d, r.point, cut, bearings)] if x is not None]
             for layer in layers:

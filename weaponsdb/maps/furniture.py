@@ -25,6 +25,11 @@ EARTH_KM2 = area_km2(WORLD)
 RADIAL_COLOUR = "#333333"
 
 
+def near_global(geom: BaseGeometry) -> bool:
+    """Whether a ring reaches most of the Earth (its out-of-range rest is then drawn as its own layer)."""
+    return area_km2(geom) >= NEAR_GLOBAL * EARTH_KM2
+
+
 def _lines(geom: BaseGeometry, cut: float | None) -> dict:
     return collection(shown(in_mercator(geom), cut))
 
@@ -115,7 +120,7 @@ def out_of_range_layer(rings: Sequence[Ring], systems: Sequence[Drawn], cut: flo
     group = folium.FeatureGroup(name="Out of range", overlay=True, control=True, show=True)
     shown_for: list[Drawn] = []
     for r in rings:
-        if area_km2(r.geometry) < NEAR_GLOBAL * EARTH_KM2:
+        if not near_global(r.geometry):
             continue
         d = next(x for x in systems if x.system is r.system)
         rest = shapely.difference(WORLD, r.geometry)
