@@ -15,7 +15,7 @@ from weaponsdb.scenario import load_scenario
 from weaponsdb.screenshot import screenshot
 
 HERE = Path(__file__).resolve().parent
-PICTURED = ("fath-360-ukraine-border", "long-range")
+PICTURED = ("fath-360-ukraine-border", "long-range", "pacific-dateline", "iskander-fan")
 
 
 def main(names=PICTURED):

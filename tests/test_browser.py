@@ -117,9 +117,9 @@ def test_offline_map_works_with_no_network(opened):
     assert o.count("path.range-ring") == 6
     assert o.count("path.launch-point") == 3
     assert o.count(".leaflet-control-layers") == 1 and o.count(".leaflet-control-scale") == 1
-    assert o.page.locator(".leaflet-tooltip.wdb-label").all_inner_texts()[1] == XSS
+    assert o.page.locator(".wdb-point-label").all_inner_texts()[1] == XSS
     assert o.page.locator(".wdb-title").inner_text() == XSS
-    assert o.count(".leaflet-tooltip img") == 0 and o.count(".wdb-title img") == 0
+    assert o.count(".wdb-lbl img") == 0 and o.count(".leaflet-tooltip img") == 0 and o.count(".wdb-title img") == 0
 
     o.page.locator("path.range-ring").last.click(force=True)
     popup = o.page.wait_for_selector(".leaflet-popup-content")
@@ -165,7 +165,9 @@ def test_ring_across_the_dateline_is_whole_and_in_view(opened):
 
 def test_polar_rings_show_what_mercator_can(opened):
     o = opened(draw([system("Alpha", 690)], [Place(89.9, 179.9, "Near pole")], offline=True))
-    ((left, top, right, bottom),) = o.rects("path.range-ring")
+    rects = o.rects("path.range-ring")  # one part, or two where the frame centred on the point splits it
+    left, top = min(r[0] for r in rects), min(r[1] for r in rects)
+    right, bottom = max(r[2] for r in rects), max(r[3] for r in rects)
     assert top <= 2 and bottom > 5 and right - left > 0.8 * WIDTH  # the strip below 85N, at the top
     assert "cannot show latitudes above 85" in o.page.locator(".wdb-caption").inner_text()
     assert o.errors == [] and o.blocked == []
@@ -216,3 +218,127 @@ def test_online_map_needs_only_leaflet_and_jquery(opened):
     assert o.page.locator(".leaflet-control-attribution").inner_text().count("OpenStreetMap") == 1
     assert {url.split("/")[2] for url in o.blocked} == {"tile.openstreetmap.org"}
     assert [e for e in o.errors if "Failed to load resource" not in e] == []
+
+
+VISIBLE_LABELS = """s => [...document.querySelectorAll(s)].filter(e => e.style.display !== "none")
+    .map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom, e.innerText]; })"""
+
+
+def visible_labels(o, selector=".wdb-lbl"):
+    return o.page.evaluate(VISIBLE_LABELS, selector)
+
+
+def overlapping(rects):
+    return [(a[4], b[4]) for i, a in enumerate(rects) for b in rects[i + 1:]
+            if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]]
+
+
+def polyline_lats(o, css_class):
+    """Latitudes of every vertex of the Leaflet polylines drawn with ``css_class``."""
+    return o.page.evaluate("""c => { const map = Object.values(window).find(v => v instanceof L.Map); const out = [];
+        map.eachLayer(l => { if (l instanceof L.Polyline && (l.options.className || "").split(" ").includes(c)) {
+            out.push(...l.getLatLngs().flat(3).map(p => p.lat)); } }); return out; }""", css_class)
+
+
+def test_labels_rings_radials_and_marks_are_drawn_and_never_overlap(opened):
+    launches = [Place(50.6, 36.6, "Belgorod"), Place(51.73, 36.19, "Kursk")]
+    marks = (Place(50.45, 30.52, "Kyiv"), Place(49.99, 36.23, "Kharkiv"))
+    o = opened(draw([system("Alpha", 300), system("Beta", 500)], launches, offline=True, every_km=100, radials=8,
+                    marks=marks))
+    assert o.count("path.range-ring") == 4 and o.count("path.range-radial") == 16
+    assert o.count("path.range-interval") == 2 * 2 + 2 * 4
+    assert o.count(".wdb-mark") == 2
+    labels = visible_labels(o)
+    assert overlapping(labels) == []
+    texts = [t for *_, t in labels]
+    assert any(t.startswith("Alpha 300 km (186 mi)") for t in texts)
+    assert any(t.startswith("Beta 500 km (311 mi)") for t in texts)
+    assert {"Belgorod", "Kursk", "Kyiv", "Kharkiv"} <= set(texts)
+    assert any(t.endswith("°") for t in texts)  # bearings
+    title = o.rects(".wdb-title")[0]
+    assert overlapping([[*title, "title"], *labels]) == []
+    o.page.locator(".leaflet-control-zoom-in").click()  # placed again at every zoom
+    o.page.wait_for_timeout(400)
+    assert overlapping(visible_labels(o)) == []
+    assert o.errors == [] and o.blocked == []
+
+
+def test_offline_basemap_names_countries_and_places(opened):
+    o = opened(draw([system("Alpha", 120.7)], [Place(50.6, 36.6, "Belgorod")], offline=True))
+    cities = [t for *_, t in visible_labels(o, ".wdb-city-label")]
+    countries = [t for *_, t in visible_labels(o, ".wdb-country-label")]
+    assert len(cities) >= 5 and "Kharkiv" in cities
+    assert any(c.lower() in ("ukraine", "russia") for c in countries)
+    assert o.errors == [] and o.blocked == []
+
+
+def test_user_set_range_reads_user_set_on_the_page(opened):
+    alpha = system("Alpha", 120.7).with_range(200)
+    o = opened(draw([alpha], [Place(50.6, 36.6, "Belgorod")], offline=True))
+    assert "user-set" in o.page.locator(".wdb-legend").inner_text()
+    assert any("user-set" in t for *_, t in visible_labels(o, ".wdb-ring-label"))
+    assert o.errors == [] and o.blocked == []
+
+
+def test_near_global_ring_shows_its_out_of_range_area(opened):
+    pyongyang = Place(39.03, 125.75, "Pyongyang")
+    o = opened(draw([adhoc(15000)], [pyongyang], offline=True))
+    assert o.count("path.out-of-range") >= 1
+    fill = o.page.evaluate("() => getComputedStyle(document.querySelector('path.out-of-range')).fill")
+    assert "wdb-hatch" in fill
+    assert any(t.startswith("out of range") for *_, t in visible_labels(o, ".wdb-out-label"))
+    assert "out of range" in o.page.locator(".wdb-legend").inner_text()
+    assert o.covered(-39.03, 125.75 - 180, "path.out-of-range") and not o.covered(39.03, 125.75, "path.out-of-range")
+    assert o.errors == [] and o.blocked == []
+
+
+def test_pole_ring_is_not_stroked_along_the_pole_closure(opened):
+    o = opened(draw([adhoc(4500)], [Place(51.48, 46.12, "Engels")], offline=True))
+    assert o.page.evaluate("() => document.querySelector('path.range-ring').getAttribute('stroke')") == "none"
+    lats = polyline_lats(o, "range-ring-outline")
+    assert lats and max(lats) <= 85.0512  # nothing squashed onto the map's top edge
+    assert o.errors == [] and o.blocked == []
+
+
+def test_basemap_draws_no_seams_as_borders(opened):
+    """Land is cut where the detailed outlines meet the coarse ones; no border line runs along that cut."""
+    from weaponsdb.maps.basemap import detail_box
+    from weaponsdb.maps.html import FitView
+
+    m = build_map(MapSpec(systems=(system("Alpha", 500),), points=(Place(50.6, 36.6, "Belgorod"),), offline=True))
+    (view,) = [e.bounds for e in m._children.values() if isinstance(e, FitView)]
+    o = opened(render_html(m))
+    west, south, east, north = detail_box(view).bounds
+    along = o.page.evaluate("""([xs, ys]) => {
+        const map = Object.values(window).find(v => v instanceof L.Map), out = {land: 0, borders: 0};
+        const near = (v, w) => Math.abs(v - w) < 0.006;  // coordinates are rounded to 0.01 degree
+        const on = (a, b) => (a.lng === b.lng && Math.abs(a.lat - b.lat) > 0.3 && xs.some(x => near(a.lng, x))) ||
+                             (a.lat === b.lat && Math.abs(a.lng - b.lng) > 0.3 && ys.some(y => near(a.lat, y)));
+        map.eachLayer(l => {
+            const c = (l.options.className || "").split(" ");
+            const kind = c.includes("wdb-basemap") ? "land" : c.includes("wdb-borders") ? "borders" : null;
+            if (!kind || !(l instanceof L.Polyline)) return;
+            let rings = l.getLatLngs();
+            while (rings.length && rings[0].lat === undefined && rings[0][0] && rings[0][0].lat === undefined) {
+                rings = rings.flat(1);
+            }
+            if (rings.length && rings[0].lat !== undefined) rings = [rings];
+            for (const r of rings) for (let i = 0; i + 1 < r.length; i++) if (on(r[i], r[i + 1])) out[kind]++;
+        });
+        return out; }""", [[west, east], [south, north]])
+    assert along["land"] > 0  # the land really is cut there, so the check below means something
+    assert along["borders"] == 0, (view, along)
+    stroke = o.page.evaluate("() => document.querySelector('path.wdb-basemap').getAttribute('stroke')")
+    assert stroke == "none"
+    assert o.errors == [] and o.blocked == []
+
+
+def test_dateline_view_is_the_same_with_a_polar_ring_added(opened):
+    centre = Place(53.0, 158.65, "Petropavlovsk-Kamchatsky")
+    kalibr, kh101 = system("Kalibr", 2500), system("Kh-101", 4500)
+    for systems in ([kalibr], [kalibr, kh101]):
+        o = opened(draw(systems, [centre], offline=True))
+        ((left, _, right, _),) = o.rects("path.launch-point")
+        assert abs((left + right) / 2 - WIDTH / 2) < WIDTH / 4, systems  # Pacific-centred either way
+        assert o.covered(53.0, 185.0) and o.covered(53.0, 150.0)
+        assert o.errors == [] and o.blocked == []

@@ -221,10 +221,10 @@ def test_rings_across_the_dateline_get_a_pacific_view(case):
     assert west - 1e-4 <= min(xs) and max(xs) <= east + 1e-4  # every ring part inside the fitted view
     markers = [c.location[1] for c in elements(m, folium.CircleMarker)]
     assert len(markers) == len(launches) and all(west <= x <= east for x in markers)
-    (base, copy) = geojson(m, "wdb-basemap")
-    copy_xs = xs_of(copy)
-    assert copy_xs and min(copy_xs) >= 180 and max(copy_xs) > east - 1
-    assert len(copy.data["features"]) < len(base.data["features"])  # only the part needed past the dateline
+    (land,) = geojson(m, "wdb-basemap")
+    xs = xs_of(land)
+    past = [x for x in xs if x > 180]  # land past the dateline, copied just as far as the view needs
+    assert past and max(past) > east - 1 and len(past) < len(xs) - len(past)
     assert render_html(m) == page(systems, launches, offline=True)
 
 
@@ -298,11 +298,135 @@ def test_spec_needs_systems_points_and_a_sane_range():
         adhoc(100, 200)
 
 
-def test_user_range_overrides_and_says_so():
+def labels(m, css: str) -> list[str]:
+    """The HTML of every permanent label of a kind (``wdb-ring-label``, ``wdb-point-label``, ...)."""
+    return [mk.icon.options["html"] for mk in elements(m, folium.Marker)
+            if isinstance(mk.icon, folium.DivIcon) and css in mk.icon.options.get("class_name", "").split()]
+
+
+def legend_html(m) -> str:
+    (box,) = [b for b in elements(m, maps.html.Box) if "wdb-legend" in b.css_class]
+    return box.body
+
+
+def test_user_range_reads_user_set_in_legend_label_tooltip_and_popup():
     m = build_map(spec([system(max_km=120.7).with_range(300)], LAUNCHES[:1]))
-    html = render_html(m)
-    assert "user-set range" in html and "300 km (186 mi)" in html
-    assert "catalogue gives 121 km (75.0 mi)" in html
+    assert "300 km (186 mi), <i>user-set</i>" in legend_html(m)
+    (ring_label,) = labels(m, "wdb-ring-label")
+    assert "300 km (186 mi), <i>user-set</i>" in ring_label
+    (ring,) = geojson(m, "range-ring")
+    tooltip = next(elements(ring, folium.Tooltip)).text
+    popup = next(elements(ring, folium.Popup)).html.render()
+    assert "range (user-set) from Belgorod" in tooltip
+    assert "user-set</b>, not a sourced figure" in popup and "Catalogue gives 121 km (75.0 mi)" in popup
+    assert "Catalogue range source" in popup and "Range source:" not in popup
+    sourced = build_map(spec([system(max_km=120.7)], LAUNCHES[:1]))
+    assert "user-set" not in legend_html(sourced) and "user-set" not in labels(sourced, "wdb-ring-label")[0]
+
+
+def test_every_ring_carries_its_range_in_km_and_miles():
+    m = build_map(spec([system("A", 120.7), system("B", 300)]))
+    texts = labels(m, "wdb-ring-label")
+    assert len(texts) == 6
+    assert sum("A 121 km (75.0 mi)" in t for t in texts) == 3 and sum("B 300 km (186 mi)" in t for t in texts) == 3
+    assert len(labels(m, "wdb-point-label")) == 3
+
+
+def test_default_title_names_systems_and_points():
+    m = build_map(spec([system("A"), system("B", 300)], LAUNCHES[:2]))
+    assert [b.body for b in elements(m, maps.html.Box) if "wdb-title" in b.css_class] == ["A and B from Belgorod and Kursk"]
+    assert "<title>A and B from Belgorod and Kursk</title>" in render_html(m)
+    targets = build_map(spec([adhoc(300)], [Place(50.45, 30.52, "Kyiv")], point_label="target"))
+    assert "300 km ring around Kyiv" in render_html(targets)
+    many = maps.furniture.default_title(spec([system(f"S{i}") for i in range(5)], LAUNCHES))
+    assert many == "S0, S1, S2 and 2 more from Belgorod, Kursk and Bryansk"
+
+
+def test_several_sites_get_their_own_dash_and_legend_row():
+    m = build_map(spec([system("A")]))
+    dashes = [layer.style_function(None)["dashArray"] for layer in geojson(m, "range-ring")]
+    assert len(set(dashes)) == 3
+    legend = legend_html(m)
+    assert all(p.label in legend for p in LAUNCHES) and legend.count('class="wdb-line"') == 3
+    single = build_map(spec([system("A")], LAUNCHES[:1]))
+    assert geojson(single, "range-ring")[0].style_function(None)["dashArray"] is None
+
+
+def test_near_global_ring_draws_its_out_of_range_area_labelled():
+    import shapely
+
+    pyongyang = Place(39.03, 125.75, "Pyongyang")
+    m = build_map(spec([adhoc(15000)], [pyongyang]))
+    (out,) = geojson(m, "out-of-range")
+    area = shapely.geometry.shape(out.data["features"][0]["geometry"])
+    assert shapely.contains_xy(area, 125.75 - 180, -39.03) and not shapely.contains_xy(area, 125.75, 39.03)
+    (out_label,) = labels(m, "wdb-out-label")
+    assert ">out of range: 15,000 km ring from Pyongyang<" in out_label
+    assert "out of range of" in legend_html(m) and "within range" in legend_html(m)
+    assert geojson(build_map(spec([system(max_km=500)], LAUNCHES[:1])), "out-of-range") == []
+
+
+def test_rings_past_mercator_or_round_a_pole_are_never_stroked_along_the_map_edge():
+    engels = Place(51.48, 46.12, "Engels")
+    m = build_map(spec([adhoc(4500)], [engels]))
+    (fill,) = geojson(m, "range-ring")
+    assert fill.style_function(None)["stroke"] is False
+    (outline,) = geojson(m, "range-ring-outline")
+    ys = [y for f in outline.data["features"] for _, y in f["geometry"]["coordinates"]]
+    assert max(ys) <= maps.html.MERCATOR_MAX_LAT + 1e-9
+    assert all(not maps.dateline.on_cut(a, b) for f in outline.data["features"]
+               for a, b in itertools.pairwise(f["geometry"]["coordinates"]))
+
+
+def test_interval_rings_every_step_and_at_given_ranges():
+    import pyproj
+
+    m = build_map(spec([system("A", 500)], LAUNCHES[:1], every_km=100, ranges_km=(250.0, 900.0)))
+    rings = geojson(m, "range-interval")
+    assert len(rings) == 5  # 100, 200, 250, 300, 400 (500 is the ring itself, 900 is beyond it)
+    geod = pyproj.Geod(ellps="WGS84")
+    for layer, km in zip(rings, (100, 200, 250, 300, 400)):
+        for f in layer.data["features"]:
+            for lon, lat in f["geometry"]["coordinates"]:
+                assert abs(geod.inv(36.6, 50.6, lon, lat)[2] / 1e3 - km) < 0.5
+    assert sorted(t.split(">")[1].split(" km")[0] for t in labels(m, "wdb-interval-label")) == \
+        ["100", "200", "250", "300", "400"]
+
+
+def test_radials_evenly_spaced_and_given_bearings_out_to_the_outer_ring():
+    m = build_map(spec([system("A", 500), system("B", 300)], LAUNCHES[:2], radials=4, bearings=(45.0, 90.0)))
+    assert len(geojson(m, "range-radial")) == 2 * 5  # 0, 45, 90, 180, 270 from each point
+    texts = [t.split(">")[1].split("<")[0] for t in labels(m, "wdb-radial-label")]
+    assert sorted(set(texts)) == ["000°", "045°", "090°", "180°", "270°"]
+
+
+def test_sector_cuts_rings_to_the_fan():
+    from weaponsdb import fans
+
+    m = build_map(spec([system("A", 500)], LAUNCHES[:1], sector=(300.0, 60.0), radials=8))
+    (ring,) = geojson(m, "range-ring")
+    import shapely
+
+    drawn = shapely.union_all([shapely.geometry.shape(f["geometry"]) for f in ring.data["features"]])
+    exact = fans.sector(50.6, 36.6, 500, 300, 60)
+    assert drawn.symmetric_difference(exact).area < 1e-5 * exact.area  # coordinates rounded to ~1 m
+    assert len(geojson(m, "range-radial")) == 3  # 315, 0, 45 of the eight
+
+
+def test_marks_are_drawn_with_labels_and_distances():
+    m = build_map(spec([system("A")], LAUNCHES[:1], marks=(Place(50.45, 30.52, "Kyiv"),)))
+    (mark,) = [mk for mk in elements(m, folium.Marker)
+               if isinstance(mk.icon, folium.DivIcon) and mk.icon.options["class_name"] == "wdb-mark"]
+    assert mark.location == [50.45, 30.52]
+    assert labels(m, "wdb-mark-label") and "Kyiv" in labels(m, "wdb-mark-label")[0]
+    popup = next(elements(mark, folium.Popup)).html.render()
+    assert "from Belgorod: 431 km (268 mi), bearing 270°" in popup
+
+
+def test_union_outlines_combined_coverage_of_several_sites():
+    m = build_map(spec([system("A", 200), system("B", 300)], union=True))
+    assert len(geojson(m, "range-union")) == 2
+    assert geojson(build_map(spec([system("A", 200)])), "range-union") == []
 
 
 def test_duplicate_systems_are_drawn_once():
@@ -351,3 +475,9 @@ def test_real_catalogue_system_draws_with_the_catalogue_date():
 
 def test_dateline_helpers_live_in_their_module():
     assert maps.dateline_cut is dateline.dateline_cut and maps.outline is dateline.outline
+
+
+def test_render_html_takes_any_folium_map():
+    plain = folium.Map(location=[50, 30], zoom_start=5, tiles=None)
+    html = render_html(plain)
+    assert html.startswith("<!DOCTYPE html>") and "L.map(" in html and "bootstrap" not in html

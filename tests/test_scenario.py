@@ -11,7 +11,7 @@ from weaponsdb.model import Place
 from weaponsdb.scenario import load_scenario, render_scenario
 
 MAPS = Path(__file__).resolve().parent.parent / "maps"
-SHIPPED = ["fath-360-ukraine-border", "iran-missiles", "long-range"]
+SHIPPED = ["fath-360-ukraine-border", "iran-missiles", "long-range", "pacific-dateline", "iskander-fan"]
 GOOD = 'systems = ["Fath-360"]\nlaunch = [{ label = "A", point = "50.6,36.6" }]\n'
 
 
@@ -53,7 +53,27 @@ def test_range_overrides_the_catalogue_as_a_user_set_range(tmp_path, catalog):
     assert s.spec.notes == ("N",) and s.spec.data_date == catalog.data_date()
 
 
+def test_map_furniture_keys(tmp_path, catalog):
+    path = tmp_path / "s.toml"
+    path.write_text(GOOD + 'every = "50km"\nranges = ["30km", "60mi"]\nradials = 8\nbearings = [45, 90.5]\n'
+                    'sector = [300, 60]\nunion = true\nmarks = [{ label = "K", point = "50.45,30.52" }]\n')
+    spec = load_scenario(path, catalog).spec
+    assert spec.every_km == 50.0 and spec.ranges_km == (30.0, pytest.approx(60 * 1.609344))
+    assert spec.radials == 8 and spec.bearings == (45.0, 90.5) and spec.sector == (300.0, 60.0) and spec.union
+    assert spec.marks == (Place(50.45, 30.52, "K"),)
+
+
 @pytest.mark.parametrize("body,key", [
+    (GOOD + "every = 'often'\n", "every"),
+    (GOOD + "ranges = '100km'\n", "ranges"),
+    (GOOD + "ranges = ['100km', 'far']\n", "ranges"),
+    (GOOD + "radials = 'eight'\n", "radials"),
+    (GOOD + "radials = 400\n", "radials"),
+    (GOOD + "bearings = [45, 400]\n", "bearings"),
+    (GOOD + "sector = [300]\n", "sector"),
+    (GOOD + "sector = '300-60'\n", "sector"),
+    (GOOD + "union = 'yes'\n", "union"),
+    (GOOD + "marks = [{ place = 'Kyiv' }]\n", "marks[0].place"),
     (GOOD + "colour = 'red'\n", "colour"),
     ('launch = [{ point = "Kyiv" }]\n', "systems"),
     ('systems = ["Fath-360"]\n', "launch"),

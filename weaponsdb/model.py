@@ -8,6 +8,7 @@ label it as sourced.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -178,6 +179,12 @@ class MapSpec:
     ``systems`` carry the ranges to draw (user-set ranges already applied); ``points`` are launch
     points, or targets when ``point_label`` is ``"target"`` (a footprint map). ``compare``
     highlights what each system adds over the first.
+
+    Map furniture: ``marks`` are reference points (targets, cities) drawn with labels;
+    ``every_km`` adds interval rings up to each system's range and ``ranges_km`` rings at given
+    distances (repeated ``--range``); ``radials`` evenly spaced bearing lines and ``bearings``
+    given ones; ``sector`` (from, to) in degrees clockwise cuts every ring to a range fan;
+    ``union`` outlines each system's combined coverage over all points.
     """
 
     systems: tuple[System, ...]
@@ -189,12 +196,28 @@ class MapSpec:
     point_label: str = "launch point"
     compare: bool = False
     data_date: str | None = None
+    marks: tuple[Place, ...] = ()
+    every_km: float | None = None
+    ranges_km: tuple[float, ...] = ()
+    radials: int = 0
+    bearings: tuple[float, ...] = ()
+    sector: tuple[float, float] | None = None
+    union: bool = False
 
     def __post_init__(self) -> None:
         if not self.systems:
             raise InputError("no systems to draw: give at least one system name or a range")
         if not self.points:
             raise InputError("no launch points: give at least one place or lat,lon")
+        if self.every_km is not None and not (math.isfinite(self.every_km) and self.every_km > 0):
+            raise InputError(f"bad ring interval {self.every_km!r} km: expected a distance above 0, e.g. --every 100km")
+        for km in self.ranges_km:
+            check_range_km(km)
+        if not 0 <= self.radials <= 360:
+            raise InputError(f"bad number of radials {self.radials!r}: expected 0 to 360")
+        for deg in (*self.bearings, *(self.sector or ())):
+            if not (math.isfinite(deg) and -360.0 <= deg <= 360.0):
+                raise InputError(f"bad bearing {deg!r}: expected degrees clockwise from north, 0 to 360")
 
 
 __all__ = ["EARTH_CIRCUMFERENCE_KM", "MapSpec", "Origin", "Place", "RangeSpec", "Source", "System"]

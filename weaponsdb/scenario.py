@@ -14,6 +14,11 @@ Example::
 ``systems = []`` draw an ad-hoc ring. ``output`` is an HTML file name relative to the TOML file
 (default: the TOML's name with ``.html``). ``note`` adds a line to the map's caption.
 
+Map furniture: ``every = "100km"`` (interval rings), ``ranges = ["100km", "200km"]`` (rings at
+those distances), ``radials = 8`` and ``bearings = [45, 90]`` (bearing lines), ``sector = [300, 60]``
+(a range fan, degrees clockwise), ``marks = [{ label = "Kyiv", point = "Kyiv" }]`` (reference
+points, tables like ``launch``) and ``union = true`` (combined coverage of several sites).
+
 A scenario becomes the same :class:`~weaponsdb.model.MapSpec` the CLI builds (through
 :func:`weaponsdb.specs.map_spec`), so ranges are checked with the same rules and messages; every
 problem is reported as ``FILE: KEY: problem``.
@@ -22,7 +27,7 @@ problem is reported as ``FILE: KEY: problem``.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -33,7 +38,8 @@ from .units import parse_range
 if TYPE_CHECKING:
     from .catalog import Catalog
 
-KEYS = ("title", "systems", "launch", "offline", "uncertainty", "range", "min_range", "output", "note")
+KEYS = ("title", "systems", "launch", "offline", "uncertainty", "range", "min_range", "output", "note",
+        "every", "ranges", "radials", "bearings", "sector", "marks", "union")
 LAUNCH_KEYS = ("label", "point", "lat", "lon")
 
 
@@ -74,8 +80,8 @@ def _point(path: Path, key: str, entry: dict) -> Place:
     return parse_point(f"{degrees[0]!r},{degrees[1]!r}")
 
 
-def _launch(path: Path, i: int, entry: object) -> Place:
-    key = f"launch[{i}]"
+def _launch(path: Path, i: int, entry: object, key: str = "launch") -> Place:
+    key = f"{key}[{i}]"
     if not isinstance(entry, dict):
         _fail(path, key, f"expected a table such as {{ label = \"Site A\", point = \"50.6,36.6\" }}, got {entry!r}")
     unknown = sorted(set(entry) - set(LAUNCH_KEYS))
@@ -165,7 +171,37 @@ def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
         raise InputError(f"{path}: systems: {exc}") from exc
     except InputError as exc:  # a range pair the model rejects, e.g. min_range at or above the maximum
         raise InputError(f"{path}: {'min_range' if min_km is not None else 'range'}: {exc}") from exc
-    return Scenario(path=path, spec=spec, output=output)
+    return Scenario(path=path, spec=replace(spec, **_furniture(path, data)), output=output)
+
+
+def _furniture(path: Path, data: dict) -> dict[str, Any]:
+    """The MapSpec fields for interval rings, radials, sectors, marks and union, checked key by key."""
+    out: dict[str, Any] = {}
+    if data.get("every") is not None:
+        out["every_km"] = _distance(path, data, "every")
+    ranges = _typed(path, data, "ranges", list, "a list of distances such as [\"100km\", \"200km\"]", [])
+    out["ranges_km"] = tuple(_distance(path, {"ranges": r}, "ranges") for r in ranges)
+    radials = _typed(path, data, "radials", int, "a whole number of bearing lines such as 8", 0)
+    if not 0 <= radials <= 360:
+        _fail(path, "radials", f"expected 0 to 360 bearing lines, got {radials!r}")
+    out["radials"] = radials
+    out["bearings"] = tuple(_degrees(path, "bearings", b)
+                            for b in _typed(path, data, "bearings", list, "a list of bearings in degrees", []))
+    sector = _typed(path, data, "sector", list, "[from, to] bearings in degrees such as [300, 60]")
+    if sector is not None:
+        if len(sector) != 2:
+            _fail(path, "sector", f"expected [from, to] bearings in degrees such as [300, 60], got {sector!r}")
+        out["sector"] = (_degrees(path, "sector", sector[0]), _degrees(path, "sector", sector[1]))
+    marks = _typed(path, data, "marks", list, "a list of mark tables", [])
+    out["marks"] = tuple(_launch(path, i, e, key="marks") for i, e in enumerate(marks))
+    out["union"] = _typed(path, data, "union", bool, "true or false", False)
+    return out
+
+
+def _degrees(path: Path, key: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 360:
+        _fail(path, key, f"expected a bearing in degrees from 0 to 360, got {value!r}")
+    return float(value)
 
 
 def render_scenario(scenario: Scenario | str | Path, out: str | Path | None = None, *, force: bool = True) -> Path:

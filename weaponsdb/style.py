@@ -22,3 +22,12 @@ def kml_colour(hex_colour: str, alpha: str = "ff") -> str:
     """``#RRGGBB`` as KML's ``aabbggrr``."""
     h = hex_colour.lstrip("#")
     return (alpha + h[4:6] + h[2:4] + h[0:2]).lower()
+
+
+#: Outline dashes that tell launch sites apart when one system is drawn from several (SVG dash arrays).
+SITE_DASHES: tuple[str | None, ...] = (None, "9 5", "2 5", "12 4 2 4", "5 5", "16 4", "2 4 8 4", "1 8")
+
+
+def site_dash(j: int) -> str | None:
+    """The outline dash of the ``j``-th launch site (0-based) on a map with several sites."""
+    return SITE_DASHES[j % len(SITE_DASHES)]

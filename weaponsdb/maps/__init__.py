@@ -17,6 +17,7 @@ import folium
 from branca.element import Element
 from shapely.geometry.base import BaseGeometry
 
+from .. import fans
 from ..model import MapSpec
 from ..rangerings import Ring, compute
 from ..screenshot import CHROMIUM_ARGS, screenshot
@@ -35,8 +36,20 @@ from .dateline import (
     view,
     view_edge,
 )
-from .html import STYLE, Box, FitView, deterministic_ids, text
-from .layers import CAVEAT, Drawn, added_layer, caption, drawn, legend, points_layer, ring_layers
+from .furniture import (
+    RADIAL_COLOUR,
+    default_title,
+    interval_layers,
+    label_bearings,
+    marks_layer,
+    near_global,
+    out_of_range_layer,
+    radials_layer,
+    site_dashes,
+    union_layer,
+)
+from .html import HATCH, STYLE, Box, FitView, Labels, deterministic_ids, text
+from .layers import CAVEAT, Drawn, added_layer, caption, drawn, legend, line_key, points_layer, ring_label, ring_layers
 
 MAX_OPEN_OVERLAYS = 6  # more layers than this and the layer control starts collapsed
 
@@ -49,7 +62,7 @@ class _Frame:
         self.cut = dateline_cut(geoms, [p.lon for p in spec.points])
         parts = shown([p for g in geoms for p in parts_of(g)], self.cut)
         self.markers = [(p.lat, shown_lon(p.lon, self.cut)) for p in spec.points]
-        self.view = view(parts, self.markers)
+        self.view = view(parts, self.markers, self.cut)
         self.notes = [*spec.notes, *([MERCATOR_NOTE] if beyond_mercator(parts, self.markers) else [])]
 
 
@@ -60,49 +73,93 @@ def build_map(spec: MapSpec, *, added: Mapping[str, BaseGeometry] | None = None)
     drawn as a stronger fill in its own toggleable layer.
     """
     systems = drawn(spec.systems)
-    rings = compute([d.system for d in systems], spec.points, uncertainty=spec.uncertainty)
+    rings = fans.cut_to_sector(compute([d.system for d in systems], spec.points, uncertainty=spec.uncertainty),
+                               spec.sector)
     frame = _Frame(spec, rings)
+    title = spec.title or default_title(spec)
     with deterministic_ids() as ids:
         m = base_map(spec.offline, frame.view)
         root = figure(m)
-        root.title = text(spec.title or "Range rings")
+        root.title = text(title)
         root.header.add_child(Element(STYLE), name="wdb_style")
+        root.html.add_child(Element(HATCH), name="wdb_hatch")
         _draw_rings(m, spec, systems, rings, frame.cut)
-        if added:
-            added_layer(systems, added, frame.cut).add_to(m)
-        points_layer(spec.points, frame.markers, systems, spec.point_label).add_to(m)
-        _draw_boxes(m, spec, systems, frame.notes, bool(added))
+        extras = _draw_furniture(m, spec, systems, rings, frame.cut, added)
+        _draw_boxes(m, spec, title, systems, frame.notes, extras)
         FitView(frame.view, view_edge(frame.view)).add_to(m)
+        Labels().add_to(m)
     m.offline, m.next_id = spec.offline, ids.next
     return m
 
 
 def _draw_rings(m: folium.Map, spec: MapSpec, systems: Sequence[Drawn], rings: Sequence[Ring],
                 cut: float | None) -> None:
-    """One toggleable layer per system holding its rings (and uncertainty bands) around every point."""
+    """One toggleable layer per system holding its rings (and uncertainty bands, interval rings, labels) at every point."""
     around = spec.point_label == "target"
     fill = 0.12 if len(rings) <= 4 else 0.06
+    dashes = site_dashes(spec)
+    bearings = label_bearings(spec.sector)
     for d in systems:
         group = folium.FeatureGroup(name=text(d.name), overlay=True, control=True, show=True)
         for r in (r for r in rings if r.system is d.system):
-            layers = (ring_layers(r.band, d, r.point, "range-band", fill / 2, band=True, cut=cut, around=around)
-                      if r.band is not None else [])
-            for layer in layers + ring_layers(r.geometry, d, r.point, "range-ring", fill, cut=cut, around=around):
+            dash = dashes[spec.points.index(r.point)]
+            layers: list[folium.Element] = []
+            if r.band is not None:
+                layers += ring_layers(r.band, d, r.point, "range-band", fill / 2, band=True, cut=cut, around=around)
+            tint = min(fill, 0.05) if near_global(r.geometry) else fill  # it tints the whole map: keep it light
+            layers += ring_layers(r.geometry, d, r.point, "range-ring", tint, cut=cut, around=around, dash=dash)
+            layers += interval_layers(d, r.point, spec, cut, dash, r.geometry if spec.sector else None)
+            layers += [x for x in [ring_label(d, r.point, cut, bearings)] if x is not None]
+            for layer in layers:
                 layer.add_to(group)
         group.add_to(m)
 
 
-def _draw_boxes(m: folium.Map, spec: MapSpec, systems: Sequence[Drawn], notes: Sequence[str], added: bool) -> None:
+def _draw_furniture(m: folium.Map, spec: MapSpec, systems: Sequence[Drawn], rings: Sequence[Ring], cut: float | None,
+                    added: Mapping[str, BaseGeometry] | None) -> list[tuple[str, str]]:
+    """Out-of-range areas, combined coverage, bearings, compare highlights, points and marks; their legend rows."""
+    extras = []
+    out, out_systems = out_of_range_layer(rings, systems, cut, spec.point_label == "target")
+    if out is not None:
+        out.add_to(m)
+        names = ", ".join(text(d.called) for d in out_systems)
+        extras.append(('<span class="wdb-key wdb-key-hatch" style="border-color:#555"></span>',
+                       f"out of range of {names}; the shaded rest is within range"))
+    if spec.union and len(spec.points) > 1:
+        union_layer(rings, systems, cut).add_to(m)
+        extras.append((line_key(None, "#333333", 4), "combined coverage of all points"))
+    if spec.every_km or spec.ranges_km:
+        extras.append((line_key("6 4", "#555555", 1.2), "interval rings"))
+    radials = radials_layer(spec, systems, cut)
+    if radials is not None:
+        radials.add_to(m)
+        extras.append((line_key("6 4", RADIAL_COLOUR, 1.3), "bearings (degrees from true north)"))
+    if added:
+        added_layer(systems, added, cut).add_to(m)
+    points_layer(spec.points, [(p.lat, shown_lon(p.lon, cut)) for p in spec.points], systems,
+                 spec.point_label).add_to(m)
+    marks = marks_layer(spec, cut)
+    if marks is not None:
+        marks.add_to(m)
+        extras.append(('<span class="wdb-dot" style="background:#000;border-radius:0;transform:rotate(45deg)">'
+                       "</span>", "reference point"))
+    return extras
+
+
+def _draw_boxes(m: folium.Map, spec: MapSpec, title: str, systems: Sequence[Drawn], notes: Sequence[str],
+                extras: Sequence[tuple[str, str]]) -> None:
     """Title, legend, caption and layer control.
 
     An open layer control with many systems reaches down over the legend: fold it, and let the
     legend scroll past a height that leaves room for whatever is in the top-right corner.
     """
-    if spec.title:
-        Box(text(spec.title), "wdb-box wdb-title").add_to(m)
-    collapsed = len(systems) + added + 1 > MAX_OPEN_OVERLAYS
+    Box(text(title), "wdb-box wdb-title").add_to(m)
+    overlays = sum(1 for c in m._children.values() if isinstance(c, folium.FeatureGroup))
+    collapsed = overlays > MAX_OPEN_OVERLAYS
     legend_class = "wdb-box wdb-legend" + (" wdb-legend-tall" if collapsed else "")
-    Box(legend(systems, spec.uncertainty, spec.point_label), legend_class, "bottomright").add_to(m)
+    sites = [(dash, p.label) for dash, p in zip(site_dashes(spec), spec.points)] if len(spec.points) > 1 else []
+    Box(legend(systems, spec.uncertainty, spec.point_label, sites=sites, extras=extras), legend_class,
+        "bottomright").add_to(m)
     Box(caption(systems, notes, spec.data_date), "wdb-box wdb-caption", "bottomleft").add_to(m)
     folium.LayerControl(collapsed=collapsed, position="topright").add_to(m)
 

@@ -8,10 +8,12 @@ byte-identical HTML and a committed map shows a real diff when it changes.
 from __future__ import annotations
 
 import html
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
@@ -121,6 +123,87 @@ class FitView(MacroElement):
         self.bounds, self.edge, self.max_lat = bounds, edge, MERCATOR_MAX_LAT
 
 
+#: Where a label may sit relative to its anchor: right, left, above, below, centred, or with its dot on it.
+PLACEMENTS = ("r", "l", "t", "b", "c", "d")
+
+
+def label(location: tuple[float, float], body: str, css: str, candidates: list[tuple[float, float, str]],
+          priority: int, min_zoom: float = 0) -> folium.Marker:
+    """A permanent map label (``body`` already escaped) that :class:`Labels` places where it collides with nothing.
+
+    ``candidates`` are (lat, lon, placement) tried in order; a label that fits nowhere is hidden
+    at that zoom. Lower ``priority`` is placed first; ``min_zoom`` hides it when zoomed out.
+    """
+    data = text(json.dumps([[round(a, 5), round(b, 5), c] for a, b, c in candidates], separators=(",", ":")))
+    div = (f'<div class="wdb-lbl-body" data-p="{data}" data-k="{priority}" data-z="{min_zoom:g}">{body}</div>')
+    return folium.Marker(list(location), icon=folium.DivIcon(html=div, class_name="wdb-lbl " + css),
+                         interactive=False, keyboard=False)
+
+
+class Labels(MacroElement):
+    """Collision-aware placement of every permanent label, redone whenever the view or the layers change.
+
+    Labels are placed in priority order at the first candidate position where they stay on screen
+    and clear of labels already placed and of the title, legend, caption and controls; the rest are
+    hidden until zooming makes room. Leaflet has no such thing built in.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            function hit(a, b) { return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; }
+            function shift(p, w, h) {
+                return {r: [8, -h / 2], l: [-w - 8, -h / 2], t: [-w / 2, -h - 6], b: [-w / 2, 6],
+                        d: [-4, -h / 2], c: [-w / 2, -h / 2]}[p] || [-w / 2, -h / 2];
+            }
+            function place() {
+                var frame = map.getContainer().getBoundingClientRect(), zoom = map.getZoom(), labels = [];
+                var taken = [].map.call(document.querySelectorAll(".leaflet-control, .wdb-title"),
+                                        function (e) { return e.getBoundingClientRect(); });
+                map.eachLayer(function (l) {
+                    var el = l instanceof L.Marker && l.getElement && l.getElement();
+                    var body = el && el.querySelector(".wdb-lbl-body");
+                    if (body) { labels.push({m: l, el: el, k: +body.dataset.k, z: +body.dataset.z,
+                                             p: JSON.parse(body.dataset.p)}); }
+                });
+                labels.sort(function (a, b) { return a.k - b.k; });
+                labels.forEach(function (it) {
+                    var el = it.el;
+                    el.style.display = zoom < it.z ? "none" : "";
+                    if (zoom < it.z) { return; }
+                    var w = el.offsetWidth, h = el.offsetHeight;
+                    for (var i = 0; i < it.p.length; i++) {
+                        var c = it.p[i], off = shift(c[2], w, h);
+                        it.m.setLatLng([c[0], c[1]]);
+                        el.style.marginLeft = off[0] + "px";
+                        el.style.marginTop = off[1] + "px";
+                        var r = el.getBoundingClientRect();
+                        if (r.left < frame.left || r.right > frame.right || r.top < frame.top || r.bottom > frame.bottom) {
+                            continue;
+                        }
+                        if (taken.some(function (t) { return hit(t, r); })) { continue; }
+                        taken.push(r);
+                        return;
+                    }
+                    el.style.display = "none";
+                });
+            }
+            map.on("zoomend moveend overlayadd overlayremove resize", place);
+            place();
+        })({{ this._parent.get_name() }});
+        {% endmacro %}""")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "Labels"
+
+
+HATCH = ('<svg width="0" height="0" style="position:absolute"><defs><pattern id="wdb-hatch" '
+         'patternUnits="userSpaceOnUse" width="9" height="9" patternTransform="rotate(45)">'
+         '<rect width="9" height="9" fill="#ffffff" fill-opacity="0.35"/>'
+         '<line x1="0" y1="0" x2="0" y2="9" stroke="#333" stroke-width="2.5" stroke-opacity="0.55"/>'
+         '</pattern></defs></svg>')
+
 STYLE = """<style>
 .wdb-box{background:rgba(255,255,255,.92);padding:6px 9px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.35);
   font:12px/1.35 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#222}
@@ -138,4 +221,20 @@ STYLE = """<style>
 .wdb-swatch{display:inline-block;width:10px;height:10px;margin-right:5px;vertical-align:middle}
 .wdb-popup{font:12px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
 .wdb-label{background:rgba(255,255,255,.85);border:0;box-shadow:none;padding:1px 4px;font-size:11px}
+.wdb-lbl{width:auto!important;height:auto!important;white-space:nowrap;pointer-events:none}
+.wdb-lbl-body{font:11px/1.2 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#222;
+  background:rgba(255,255,255,.85);padding:1px 4px;border-radius:3px}
+.wdb-ring-label .wdb-lbl-body{font-weight:600;border:1px solid currentColor}
+.wdb-interval-label .wdb-lbl-body,.wdb-radial-label .wdb-lbl-body{font-size:10px;padding:0 3px}
+.wdb-out-label .wdb-lbl-body{font-weight:600;font-style:italic;background:rgba(255,255,255,.9)}
+.wdb-mark-label .wdb-lbl-body{font-weight:600}
+.wdb-country-label .wdb-lbl-body{background:none;color:#5b5546;font-size:10px;letter-spacing:.08em;
+  text-transform:uppercase;text-shadow:0 0 2px #fff,0 0 2px #fff}
+.wdb-city-label .wdb-lbl-body{background:none;padding:0;font-size:10px;color:#333;text-shadow:0 0 2px #fff,0 0 2px #fff}
+.wdb-dot-city{display:inline-block;width:5px;height:5px;border-radius:50%;background:#444;margin-right:3px;
+  vertical-align:middle}
+.wdb-line{flex:none;width:22px;height:10px}
+.wdb-mark-icon{width:11px;height:11px;background:#000;border:1.5px solid #fff;box-sizing:border-box;transform:rotate(45deg)}
+.out-of-range{fill:url(#wdb-hatch)!important;fill-opacity:1!important}
+.wdb-key-hatch{background:repeating-linear-gradient(45deg,#666 0 2px,#fff 2px 6px)!important}
 </style>"""
