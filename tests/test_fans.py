@@ -157,7 +157,7 @@ def test_furniture_exports_interval_rings_and_radials_with_their_figures():
 
 def test_cut_to_sector_keeps_rings_without_a_sector():
     from weaponsdb.model import Place, System
-    from weaponsdb.rings import compute
+    from weaponsdb.rangerings import compute
 
     rings = compute([System.adhoc(300.0)], [Place(50.6, 36.6, "A")])
     assert fans.cut_to_sector(rings, None) == rings

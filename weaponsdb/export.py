@@ -106,6 +106,16 @@ def write_frame(frame: gpd.GeoDataFrame, path: str | Path, *, force: bool = Fals
     return _write_gdal(frame, Path(path), fmt, force)
 
 
+def features_frame(features: Features) -> gpd.GeoDataFrame:
+    """(geometry, properties) pairs as a GeoDataFrame in EPSG:4326; columns in order of first appearance."""
+    import geopandas as gpd
+
+    pairs = list(features)
+    columns = list(dict.fromkeys(k for _, props in pairs for k in props))
+    return gpd.GeoDataFrame([props for _, props in pairs], columns=columns,
+                            geometry=[geom for geom, _ in pairs], crs="EPSG:4326")
+
+
 def _plain(value: Any) -> Any:
     """numpy scalars and missing values as JSON-ready Python values."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
@@ -120,6 +130,10 @@ def _write_gdal(frame: gpd.GeoDataFrame, path: Path, driver: str, force: bool) -
         raise InputError(f"output file {str(path)!r} already exists: pass --force to overwrite it, or choose another name")
     with tempfile.TemporaryDirectory(dir=folder, prefix=f".{path.name}.") as tmp:
         staged = Path(tmp) / path.name
+        kinds = set(frame.geometry.geom_type)
+        if driver == "ESRI Shapefile" and len({k.replace("Multi", "") for k in kinds}) > 1:
+            raise InputError(f"{str(path)!r}: a Shapefile holds one geometry type, but these are {', '.join(sorted(kinds))}: "
+                             "write .gpkg or .fgb for rings with interval rings or radials")
         frame.to_file(staged, driver=driver, engine="pyogrio")
         for part in sorted(Path(tmp).iterdir()):
             os.replace(part, folder / part.name)

@@ -24,7 +24,7 @@ from .units import check_range_km
 
 if TYPE_CHECKING:
     from .model import MapSpec, Place
-    from .rings import Ring
+    from .rangerings import Ring
 
 _ARC_STEP_DEG = 0.5  # azimuth step along a sector's arcs; refined for long ranges
 _RADIAL_STEPS = 256  # vertices along a radial, at least

@@ -6,6 +6,7 @@ a range means the same thing and fails with the same message everywhere.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from .catalog import Catalog, load_catalog
@@ -59,14 +60,43 @@ def systems(names: SystemLike | Iterable[SystemLike] | None, catalog: Catalog | 
     return out
 
 
+def parse_sector(value: str | Sequence[float] | None) -> tuple[float, float] | None:
+    """A range fan's (from, to) bearings from ``"300-60"`` (clockwise, wrapping through north) or a pair."""
+    if value is None:
+        return None
+    accepted = "expected FROM-TO bearings in degrees clockwise from north, e.g. 300-60 or 45-135"
+    if isinstance(value, str):
+        match = re.fullmatch(r"\s*(\d+(?:\.\d*)?)\s*(?:-|:|\.\.|to)\s*(\d+(?:\.\d*)?)\s*", value)
+        if not match:
+            raise InputError(f"bad sector {value!r}: {accepted}", value=value, accepted=accepted)
+        pair = (float(match.group(1)), float(match.group(2)))
+    else:
+        pair = (float(value[0]), float(value[1]))
+    if not all(0.0 <= b <= 360.0 for b in pair):
+        raise InputError(f"bad sector {value!r}: bearings must be 0 to 360; {accepted}", value=value, accepted=accepted)
+    return pair
+
+
 def map_spec(system_names: SystemLike | Sequence[SystemLike] | None, launches: PointLike | Sequence[PointLike], *,
              max_range: DistanceLike | None = None, min_range: DistanceLike | None = None, title: str | None = None,
              offline: bool = False, uncertainty: bool = False, notes: Sequence[str] = (),
-             point_label: str = "launch point", compare: bool = False, catalog: Catalog | None = None) -> MapSpec:
-    """The one way a map description is built from user input."""
+             point_label: str = "launch point", compare: bool = False, catalog: Catalog | None = None,
+             every: DistanceLike | None = None, ranges: Sequence[DistanceLike] = (), radials: int = 0,
+             bearings: Sequence[float] = (), sector: str | Sequence[float] | None = None,
+             marks: PointLike | Sequence[PointLike] | None = None, union: bool = False) -> MapSpec:
+    """The one way a map description is built from user input.
+
+    Map furniture: ``every`` adds interval rings, ``ranges`` rings at more distances, ``radials``
+    evenly spaced bearing lines and ``bearings`` given ones, ``sector`` cuts rings to a range fan
+    (``"300-60"``), ``marks`` are labelled reference points and ``union`` outlines the combined coverage.
+    """
     if catalog is None and any(isinstance(n, str) for n in as_list(system_names, System)):
         catalog = load_catalog()
     return MapSpec(systems=tuple(systems(system_names, catalog, max_range=max_range, min_range=min_range)),
                    points=tuple(points(launches)), title=title, offline=offline, uncertainty=uncertainty,
                    notes=tuple(notes), point_label=point_label, compare=compare,
-                   data_date=catalog.data_date() if catalog else None)
+                   data_date=catalog.data_date() if catalog else None,
+                   every_km=parse_range(every) if every is not None else None,
+                   ranges_km=tuple(parse_range(r) for r in ranges), radials=int(radials),
+                   bearings=tuple(float(b) for b in bearings), sector=parse_sector(sector),
+                   marks=tuple(points(marks)), union=union)

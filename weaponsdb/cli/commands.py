@@ -16,7 +16,7 @@ from pathlib import Path
 from .. import specs
 from ..catalog import Catalog, load_catalog
 from ..errors import InputError
-from ..model import Place, System
+from ..model import MapSpec, Place, System
 from ..units import convert, format_distance
 from .output import emit_json, print_show, print_table
 
@@ -25,10 +25,12 @@ def _catalog(args: argparse.Namespace) -> Catalog:
     return load_catalog(args.catalog)
 
 
-def _systems(args: argparse.Namespace, catalog: Catalog | None, names: list[str]) -> list[System]:
-    """The named systems at the command line's --range/--min-range; none named and a range: an ad-hoc ring."""
-    return specs.systems(names or None, catalog, max_range=getattr(args, "max_km", None),
-                         min_range=getattr(args, "min_km", None))
+def _spec(args: argparse.Namespace, catalog: Catalog | None, **options) -> MapSpec:
+    """The map description the command line asks for: the largest --range is the drawn range, the rest extra rings."""
+    ranges = sorted(args.ranges)
+    return specs.map_spec(args.systems or None, args.launches, max_range=ranges[-1] if ranges else None,
+                          min_range=args.min_km, catalog=catalog, every=args.every, ranges=ranges[:-1],
+                          radials=args.radials, bearings=args.bearings, sector=args.sector, **options)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -67,21 +69,26 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_ring(args: argparse.Namespace) -> int:
+    from .. import fans
     from .. import rangerings as rings
-    from ..export import features_text, output_format, write_atomic, write_frame
+    from ..export import features_frame, features_text, output_format, write_atomic, write_frame
 
     fmt = output_format(args.output) if args.output else "geojson"
-    catalog = _catalog(args) if args.systems else None
-    drawn = rings.compute(_systems(args, catalog, args.systems), specs.points(args.launches))
+    spec = _spec(args, _catalog(args) if args.systems else None)
+    drawn = fans.cut_to_sector(rings.compute(spec.systems, spec.points), spec.sector)
+    features = [(r.geometry, r.properties()) for r in drawn] + fans.furniture(spec)
     if fmt not in ("geojson", "kml"):
-        path = write_frame(rings.frame(drawn), args.output, force=args.force)
+        origins = [{"range_origin": str(r.system.range.origin)} for r in drawn]
+        gis = [(g, {**props, **origin}) for (g, props), origin in zip(features, origins, strict=False)]
+        path = write_frame(features_frame(gis + features[len(drawn):]), args.output, force=args.force)
     else:
-        text = features_text([(r.geometry, r.properties()) for r in drawn], args.output)
+        text = features_text(features, args.output)
         if not args.output:
             sys.stdout.write(text)
             return 0
         path = write_atomic(args.output, text, force=args.force)
-    print(f"wrote {len(drawn)} ring(s) to {path}", file=sys.stderr)
+    extra = f" and {len(features) - len(drawn)} interval ring(s) and radial(s)" if len(features) > len(drawn) else ""
+    print(f"wrote {len(drawn)} ring(s){extra} to {path}", file=sys.stderr)
     return 0
 
 
@@ -114,12 +121,11 @@ def _html_output(path: str, what: str = "map output") -> str:
 def cmd_map(args: argparse.Namespace) -> int:
     from ..maps import build_map, save_html
 
-    catalog = _catalog(args)
-    spec = specs.map_spec(args.systems or None, args.launches, max_range=args.max_km, min_range=args.min_km,
-                          title=args.title, offline=args.offline, uncertainty=args.uncertainty, catalog=catalog)
+    spec = _spec(args, _catalog(args), title=args.title, offline=args.offline, uncertainty=args.uncertainty,
+                 marks=args.mark, union=args.union)
     out = args.output
     if not out:
-        names = "-".join(s.id for s in spec.systems if not s.is_adhoc) or _slug(format_distance(args.max_km))
+        names = "-".join(s.id for s in spec.systems if not s.is_adhoc) or _slug(format_distance(spec.systems[0].range.max_km))
         Path("maps").mkdir(exist_ok=True)
         out = str(Path("maps") / f"{_slug(names + '-from-' + '-'.join(p.label for p in spec.points))}.html")
     else:

@@ -99,6 +99,7 @@ def build_parser() -> Parser:
     c.add_argument("systems", nargs="*", metavar="SYSTEM", help="systems to ring (omit with --range for an ad-hoc ring)")
     _launch_args(c, required=True)
     _range_args(c)
+    _furniture_args(c)
     c.add_argument("-o", "--output", metavar="FILE", help="write .geojson or .kml, or .gpkg, .shp or .fgb for GIS "
                    "software, instead of printing GeoJSON")
     c.add_argument("--force", action="store_true", help="overwrite an existing output file")
@@ -113,6 +114,11 @@ def build_parser() -> Parser:
     c.add_argument("systems", nargs="*", metavar="SYSTEM", help="systems to draw (omit with --range for an ad-hoc ring)")
     _launch_args(c, required=True)
     _range_args(c)
+    _furniture_args(c)
+    c.add_argument("--mark", action="append", default=[], metavar="POINT",
+                   help="a labelled reference point such as a target or city (repeatable); its popup gives distance "
+                   "and bearing from each launch point")
+    c.add_argument("--union", action="store_true", help="outline each system's combined coverage over all launch points")
     c.add_argument("-o", "--output", metavar="FILE.html", help="output file (default: maps/<systems>-from-<places>.html)")
     c.add_argument("--offline", action="store_true", help="inline all assets and draw an embedded basemap: zero network requests")
     c.add_argument("--title", help="map title")
@@ -156,5 +162,16 @@ def _launch_args(c: argparse.ArgumentParser, required: bool) -> None:
 
 
 def _range_args(c: argparse.ArgumentParser) -> None:
-    c.add_argument("--range", dest="max_km", type=distance_arg, metavar="DIST", help="maximum range, e.g. 75mi (overrides the catalogue)")
+    c.add_argument("--range", dest="ranges", action="append", default=[], type=distance_arg, metavar="DIST",
+                   help="maximum range, e.g. 75mi (overrides the catalogue and is labelled user-set); repeat it for "
+                   "more rings at other distances")
     c.add_argument("--min-range", dest="min_km", type=distance_arg, metavar="DIST", help="minimum range: the ring gets a hole")
+
+
+def _furniture_args(c: argparse.ArgumentParser) -> None:
+    c.add_argument("--every", type=distance_arg, metavar="DIST", help="interval rings every DIST up to the range, e.g. 100km")
+    c.add_argument("--radials", type=int, default=0, metavar="N", help="N evenly spaced bearing lines from each launch point")
+    c.add_argument("--bearing", dest="bearings", action="append", default=[], type=float, metavar="DEG",
+                   help="a bearing line at DEG degrees clockwise from north (repeatable)")
+    c.add_argument("--sector", metavar="FROM-TO", help="cut rings to a range fan between two bearings, clockwise "
+                   "through north if need be, e.g. 300-60")

@@ -13,7 +13,7 @@ from shapely.geometry.base import BaseGeometry
 from .. import fans, style
 from ..geodesy import WORLD, area_km2, inverse
 from ..model import MapSpec, Place
-from ..rings import Ring
+from ..rangerings import Ring
 from ..units import format_distance
 from .dateline import in_mercator, parts_of, shown, shown_lon
 from .html import km_mi, label, text
