@@ -214,11 +214,11 @@ class _Drawing:
         self._points(pxy)
         self._marks(mxy)
         self._ring_labels(sys_index)
+        if view.name != "aeqd":
+            self._scale_bar()
         if out_of_range:
             self._label_area(*self.out_label)
         self._country_labels()
-        if view.name != "aeqd":
-            self._scale_bar()
         self._cities()
         self._text_panel(sys_index, out_of_range)
         return fig
@@ -248,44 +248,52 @@ class _Drawing:
         self.ax.add_collection(coll, autolim=False)
         return coll
 
-    def _lonlat_bbox(self) -> tuple[float, float, float, float] | None:
-        """Lon/lat box around what the extent shows (None for round maps, or when it spans the dateline or a pole)."""
+    def _window(self) -> tuple[float, float, float, float] | None:
+        """(west, south, east, north) around what a rectangular map shows, in the view's longitude frame.
+
+        None for round maps, which show the whole domain. A pole in view widens it to every longitude.
+        """
         if self.view.disk:
             return None
+        if hasattr(self, "_window_cache"):
+            return self._window_cache
         x0, x1, y0, y1 = self.view.extent
         t = np.linspace(0.0, 1.0, 41)
         xs = np.concatenate([x0 + (x1 - x0) * t, np.full_like(t, x1), x1 - (x1 - x0) * t, np.full_like(t, x0)])
         ys = np.concatenate([np.full_like(t, y0), y0 + (y1 - y0) * t, np.full_like(t, y1), y1 - (y1 - y0) * t])
         lon, lat = self.view.transformer.transform(xs, ys, direction="INVERSE")
-        lon, lat = np.asarray(lon), np.asarray(lat)
-        if not (np.isfinite(lon).all() and np.isfinite(lat).all()):
-            return None
-        if np.abs(np.diff(lon)).max() > 90.0 or lat.max() > 85.0 or lat.min() < -85.0:
-            return None
-        return (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
+        lon, lat = np.asarray(lon, float), np.asarray(lat, float)
+        ok = np.isfinite(lon) & np.isfinite(lat)
+        west = self.view.lon0 - 180.0
+        window = None
+        if ok.all():
+            lon = (lon - west) % 360.0 + west
+            south, north = float(lat.min()) - 1.0, float(lat.max()) + 1.0
+            w, e = float(lon.min()) - 1.0, float(lon.max()) + 1.0
+            for pole in (90.0, -90.0):
+                px, py = self.view.transformer.transform(self.view.lon0, pole)
+                if math.isfinite(px) and math.isfinite(py) and x0 <= px <= x1 and y0 <= py <= y1:
+                    w, e = west, west + 360.0
+                    south, north = (south, 90.0) if pole > 0 else (-90.0, north)
+            window = (max(w, west), max(south, -90.0), min(e, west + 360.0), min(north, 90.0))
+        self._window_cache = window
+        return window
 
     def _basemap(self):
         from ..countries import outlines
 
-        box = self._lonlat_bbox()
-        regional = box is not None and box[2] - box[0] < 60.0 and box[3] - box[1] < 40.0
+        window = self._window()
+        regional = window is not None and window[2] - window[0] < 60.0 and window[3] - window[1] < 40.0
         features = outlines("50m" if regional else "110m")
+        clip = shapely.box(*window) if window is not None else None
         land, borders = [], []
         for feature in features:
             geom = _shape(feature["geometry"])
-            if geom is None:
+            if geom is None or (window is not None and not _overlaps(geom.bounds, window)):
                 continue
-            if box is not None:
-                pad = 2.0
-                b = geom.bounds
-                if b[2] < box[0] - pad or b[0] > box[2] + pad or b[3] < box[1] - pad or b[1] > box[3] + pad:
-                    continue
-                geom = shapely.clip_by_rect(geom, box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad)
-                if geom.is_empty:
-                    continue
-            projected = self.view.polygon(geom)
+            projected = self.view.polygon(geom, clip)
             land.append(projected)
-            borders.extend(self.view.lines(_outline(geom)))
+            borders.extend(self.view.lines(_outline(geom), clip))
             if not projected.is_empty:
                 self.countries.append((feature["properties"]["name"], projected))
         land_geom = [g for g in land if not g.is_empty]
@@ -295,23 +303,26 @@ class _Drawing:
         self._lines(borders, colors=BORDER, linewidths=0.6 * self.scale, zorder=1.1, gid="borders")
 
     def _graticule(self):
-        box = self._lonlat_bbox()
-        if box is None:
+        window = self._window()
+        if window is None:
             step = 30.0
             lons, lats = np.arange(-180.0, 180.0, step), np.arange(-60.0, 61.0, step)
             lat_span, lon_span = (-89.0, 89.0), (-180.0, 180.0)
         else:
-            span = max(box[2] - box[0], box[3] - box[1])
-            step = next(s for s in (1.0, 2.0, 5.0, 10.0, 15.0, 30.0) if span / s <= 8)
-            lons = np.arange(math.floor(box[0] / step) * step, box[2] + step, step)
-            lats = np.arange(math.floor(box[1] / step) * step, box[3] + step, step)
-            lat_span, lon_span = (max(-89.0, box[1] - step), min(89.0, box[3] + step)), (box[0] - step, box[2] + step)
+            span = max(window[2] - window[0], window[3] - window[1])
+            step = next((s for s in (1.0, 2.0, 5.0, 10.0, 15.0, 30.0) if span / s <= 8), 30.0)
+            lons = np.arange(math.floor(window[0] / step) * step, window[2] + step, step)
+            lats = np.arange(math.floor(window[1] / step) * step, window[3] + step, step)
+            lat_span, lon_span = (max(-89.0, window[1]), min(89.0, window[3])), (window[0], window[2])
         lines = [LineString([(lon, lat_span[0]), (lon, lat_span[1])]) for lon in lons]
         lines += [LineString([(lon_span[0], lat), (lon_span[1], lat)]) for lat in lats if abs(lat) < 89.5]
-        geoms = MultiLineString([g for line in lines for g in shapely.get_parts(_wrap_line(line))
-                                 if shapely.get_type_id(g) == 1 and not g.is_empty])
-        self._lines(self.view.lines(geoms), colors=GRID, linewidths=0.3 * self.scale, alpha=0.6, zorder=1.2,
-                    gid="graticule")
+        # in [-180, 180] like every other input: the view moves them into its own frame
+        folded = [shapely.transform(line, lambda c: np.column_stack([(c[:, 0] + 180.0) % 360.0 - 180.0, c[:, 1]]))
+                  if line.bounds[0] == line.bounds[2] else line for line in lines]
+        parts = [g for line in folded for g in shapely.get_parts(_fold_parallel(line))]
+        clip = shapely.box(*window) if window is not None else None
+        self._lines(self.view.lines(MultiLineString(parts), clip), colors=GRID, linewidths=0.3 * self.scale,
+                    alpha=0.6, zorder=1.2, gid="graticule")
         self.grid_step = step
 
     def _distance_circles(self):
@@ -416,7 +427,7 @@ class _Drawing:
             first = id(ring.system) not in named
             named.add(id(ring.system))
             name = _system_name(ring.system)
-            text = f"{name} {dist}" if first or per_system[id(ring.system)] <= 2 else dist
+            text = f"{name} {dist}" if (first or per_system[id(ring.system)] <= 2) and not ring.system.is_adhoc else dist
             colour = palette_colour(sys_index.get(id(ring.system), 0))
             lines = self.view.lines(_outline(ring.geometry))
             self._label_on_line(lines, text, colour, gid=f"ring-label-{i}")
@@ -437,8 +448,9 @@ class _Drawing:
         if not math.isfinite(length) or length <= 0:
             return
         bx, by = x0 + 0.04 * (x1 - x0), y0 + 0.05 * (y1 - y0)
-        self.ax.plot([bx, bx + length], [by, by], color=INK, linewidth=2.2 * self.scale, solid_capstyle="butt",
-                     zorder=7, gid="scale-bar", **_line_halo(self.scale))
+        bar = self.ax.plot([bx, bx + length], [by, by], color=INK, linewidth=2.2 * self.scale, solid_capstyle="butt",
+                           zorder=7, gid="scale-bar", **_line_halo(self.scale))[0]
+        self.placed.append(bar.get_window_extent(self.renderer).expanded(1.0, 3.0))
         label = f"{km:,g} km ({km / 1.609344:,.0f} mi), true at the map centre"
         t = self._text(bx, by, label, fontsize=self.fs(6.8), color=INK, ha="left", va="bottom", gid="scale-label")
         t.set_y(by + 0.012 * (y1 - y0))
@@ -703,6 +715,9 @@ class _Drawing:
 
 def default_title(spec: MapSpec) -> str:
     names = [_system_name(s) for s in spec.systems]
+    if len(names) == 1 and spec.systems[0].is_adhoc:
+        where = _join_names([p.label for p in spec.points], 3, spec.point_label + "s")
+        return f"{names[0]} around {where}"
     what = _join_names(names, 3, "systems")
     where = _join_names([p.label for p in spec.points], 3, spec.point_label + "s")
     if spec.point_label == "target":
@@ -717,12 +732,13 @@ def _join_names(names: list[str], most: int, kind: str) -> str:
 
 
 def _system_name(system) -> str:
-    return system.name if not system.is_adhoc else f"{format_distance(system.range.max_km)} ring"
+    return system.name if not system.is_adhoc else f"{format_distance(system.range.max_km)} range ring"
 
 
 def _legend_label(system) -> str:
     rng = system.range
-    text = f"{_system_name(system)}: {format_distance(rng.max_km)} ({format_distance(rng.max_km, 'mi')})"
+    name = "Ad-hoc range" if system.is_adhoc else _system_name(system)
+    text = f"{name}: {format_distance(rng.max_km)} ({format_distance(rng.max_km, 'mi')})"
     if rng.min_km:
         text += f", min {format_distance(rng.min_km)}"
     if rng.user_set:
@@ -822,9 +838,24 @@ def _outline(geom) -> MultiLineString:
     return MultiLineString([r for r in runs if len(r) > 1])
 
 
-def _wrap_line(line: LineString) -> LineString:
-    """A graticule line cut to longitudes [-180, 180]."""
-    return shapely.clip_by_rect(line, -180.0, -90.0, 180.0, 90.0)
+def _fold_parallel(line: LineString):
+    """A parallel drawn over any longitudes, as pieces within [-180, 180]."""
+    (a, lat), (b, _) = line.coords[0], line.coords[-1]
+    if -180.0 <= a and b <= 180.0:
+        return line
+    pieces = []
+    for k in range(math.floor((a + 180.0) / 360.0), math.ceil((b - 180.0) / 360.0) + 1):
+        lo, hi = max(a, 360.0 * k - 180.0), min(b, 360.0 * k + 180.0)
+        if hi > lo:
+            pieces.append(LineString([(lo - 360.0 * k, lat), (hi - 360.0 * k, lat)]))
+    return MultiLineString(pieces)
+
+
+def _overlaps(bounds, window) -> bool:
+    """Whether lon/lat ``bounds`` (in [-180, 180]) reach into ``window`` (in a frame that may pass 180)."""
+    if bounds[3] < window[1] or bounds[1] > window[3]:
+        return False
+    return any(bounds[2] + k >= window[0] and bounds[0] + k <= window[2] for k in (-360.0, 0.0, 360.0))
 
 
 def _path(geom):

@@ -70,6 +70,7 @@ class View:
     extent: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
     disk: bool = False
     _transformer: pyproj.Transformer | None = field(default=None, repr=False)
+    _windows: dict = field(default_factory=dict, repr=False)
 
     @property
     def transformer(self) -> pyproj.Transformer:
@@ -94,11 +95,20 @@ class View:
     def _in_frame(self, geom: BaseGeometry) -> BaseGeometry:
         return rewrap(geom, self.lon0)
 
-    def polygon(self, geom: BaseGeometry | None) -> BaseGeometry:
-        """A lon/lat (Multi)Polygon as a valid projected (Multi)Polygon, cut at the domain's edge."""
+    def _area(self, window: BaseGeometry | None) -> BaseGeometry:
+        """The domain, or the part of it in ``window`` (a lon/lat box in the view's frame)."""
+        if window is None:
+            return self.domain
+        key = window.wkb
+        if self._windows.get("key") != key:
+            self._windows = {"key": key, "area": shapely.intersection(self.domain, window)}
+        return self._windows["area"]
+
+    def polygon(self, geom: BaseGeometry | None, window: BaseGeometry | None = None) -> BaseGeometry:
+        """A lon/lat (Multi)Polygon as a valid projected (Multi)Polygon, cut at the domain's edge (and ``window``)."""
         if geom is None or geom.is_empty:
             return shapely.Polygon()
-        clipped = shapely.intersection(self._in_frame(geom), self.domain)
+        clipped = shapely.intersection(self._in_frame(geom), self._area(window))
         parts = [p for p in shapely.get_parts(clipped) if shapely.get_type_id(p) == 3 and not p.is_empty]
         out = []
         for part in parts:
@@ -130,11 +140,11 @@ class View:
             poly = _clean(shapely.make_valid(poly))
         return poly if poly is not None and poly.area > 0 else None
 
-    def lines(self, geom: BaseGeometry | None) -> list[np.ndarray]:
-        """Lon/lat lines as projected polylines (N x 2 arrays), cut where they leave the domain."""
+    def lines(self, geom: BaseGeometry | None, window: BaseGeometry | None = None) -> list[np.ndarray]:
+        """Lon/lat lines as projected polylines (N x 2 arrays), cut where they leave the domain (and ``window``)."""
         if geom is None or geom.is_empty:
             return []
-        clipped = shapely.intersection(self._in_frame(geom), self.domain)
+        clipped = shapely.intersection(self._in_frame(geom), self._area(window))
         out = []
         for part in shapely.get_parts(shapely.line_merge(clipped) if clipped.geom_type == "MultiLineString" else clipped):
             if shapely.get_type_id(part) not in (1, 2) or part.is_empty:
@@ -297,8 +307,9 @@ def choose(projection: str, points: Sequence[tuple[float, float]], reaches: Sequ
     if lat1 * lat2 <= 0 or abs(lat1 + lat2) < 1.0:  # a cone needs both parallels on one side of the Equator
         sign = 1.0 if lat0 >= 0 else -1.0
         lat1, lat2 = sign * 1.0, sign * max(5.0, abs(lat0) + 5.0)
-    crs = ccrs.LambertConformal(central_longitude=lon0, central_latitude=lat0, standard_parallels=(lat1, lat2))
     north_cone = lat1 + lat2 > 0
+    crs = ccrs.LambertConformal(central_longitude=lon0, central_latitude=lat0, standard_parallels=(lat1, lat2),
+                                cutoff=-CONIC_FAR_LAT if north_cone else CONIC_FAR_LAT)
     limits = (-CONIC_FAR_LAT, 90.0) if north_cone else (-90.0, CONIC_FAR_LAT)
     domain = shapely.box(lon0 - 180.0 + _EPS_LON, limits[0], lon0 + 180.0 - _EPS_LON, limits[1])
     caption = (f"Lambert conformal conic projection centred on {label}, standard parallels "
@@ -341,13 +352,29 @@ def fit_extent(view: View, shapes: Sequence[BaseGeometry], xy_points: np.ndarray
         pad = margin
     w, h = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
     x0, x1, y0, y1 = x0 - pad * w, x1 + pad * w, y0 - pad * h, y1 + pad * h
-    w, h = x1 - x0, y1 - y0
-    if w / h < aspect:
-        grow = (h * aspect - w) / 2.0
-        x0, x1 = x0 - grow, x1 + grow
-    else:
-        grow = (w / aspect - h) / 2.0
-        y0, y1 = y0 - grow, y1 + grow
+    # stay within what the projection can show (Mercator's world is so wide, no wider)
+    (lx0, lx1), (ly0, ly1) = view.crs.x_limits, view.crs.y_limits
+    x0, x1, y0, y1 = max(x0, lx0), min(x1, lx1), max(y0, ly0), min(y1, ly1)
+    for _ in range(2):
+        w, h = x1 - x0, y1 - y0
+        if w / h < aspect:
+            grow = (h * aspect - w) / 2.0
+            x0, x1 = x0 - grow, x1 + grow
+            if x0 < lx0 or x1 > lx1:  # no room to widen: shift, then clip what is left
+                shift = max(lx0 - x0, 0.0) - max(x1 - lx1, 0.0)
+                x0, x1 = max(x0 + shift, lx0), min(x1 + shift, lx1)
+                h = (x1 - x0) / aspect
+                cy = (y0 + y1) / 2.0
+                y0, y1 = cy - h / 2.0, cy + h / 2.0
+        else:
+            grow = (w / aspect - h) / 2.0
+            y0, y1 = y0 - grow, y1 + grow
+            if y0 < ly0 or y1 > ly1:
+                shift = max(ly0 - y0, 0.0) - max(y1 - ly1, 0.0)
+                y0, y1 = max(y0 + shift, ly0), min(y1 + shift, ly1)
+                w = (y1 - y0) * aspect
+                cx = (x0 + x1) / 2.0
+                x0, x1 = cx - w / 2.0, cx + w / 2.0
     return (float(x0), float(x1), float(y0), float(y1))
 
 
