@@ -18,6 +18,7 @@ Earth downloads are never used. Output is deterministic: the same spec gives the
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import os
@@ -280,22 +281,22 @@ class _Drawing:
         return window
 
     def _basemap(self):
-        from ..countries import outlines
-
         window = self._window()
         regional = window is not None and window[2] - window[0] < 60.0 and window[3] - window[1] < 40.0
-        features = outlines("50m" if regional else "110m")
         clip = shapely.box(*window) if window is not None else None
         land, borders = [], []
-        for feature in features:
-            geom = _shape(feature["geometry"])
-            if geom is None or (window is not None and not _overlaps(geom.bounds, window)):
+        resolution = "50m" if regional else "110m"
+        for i, bounds in enumerate(_country_bounds(resolution)):
+            if bounds is None or (window is not None and not _overlaps(bounds, window)):
+                continue
+            name, geom, outline = _country_shape(resolution, i)
+            if geom is None:
                 continue
             projected = self.view.polygon(geom, clip)
             land.append(projected)
-            borders.extend(self.view.lines(_outline(geom), clip))
+            borders.extend(self.view.lines(outline, clip))
             if not projected.is_empty:
-                self.countries.append((feature["properties"]["name"], projected))
+                self.countries.append((name, projected))
         land_geom = [g for g in land if not g.is_empty]
         if land_geom:
             self._patch(shapely.MultiPolygon([p for g in land_geom for p in shapely.get_parts(g)]),
@@ -790,6 +791,35 @@ def _nice_step(x: float) -> float:
         return 1.0
     mag = 10 ** math.floor(math.log10(x))
     return max(m * mag for m in (1.0, 2.0, 2.5, 5.0) if m * mag <= x)
+
+
+@functools.lru_cache(maxsize=2)
+def _country_bounds(resolution: str) -> tuple:
+    """Lon/lat bounds of each country outline (None when empty), so a regional map builds only what it shows."""
+    from ..countries import outlines
+
+    out = []
+    for feature in outlines(resolution):
+        rings = [np.asarray(ring, float) for poly in feature["geometry"]["coordinates"] for ring in poly[:1]
+                 if len(ring) >= 4]
+        if not rings:
+            out.append(None)
+            continue
+        xy = np.vstack(rings)
+        out.append((float(xy[:, 0].min()), float(xy[:, 1].min()), float(xy[:, 0].max()), float(xy[:, 1].max())))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=1024)
+def _country_shape(resolution: str, i: int) -> tuple:
+    """(name, shapely outline, true borders as lines) of the ``i``-th country; built once per process."""
+    from ..countries import outlines
+
+    feature = outlines(resolution)[i]
+    geom = _shape(feature["geometry"])
+    if geom is None or geom.is_empty:
+        return feature["properties"]["name"], None, None
+    return feature["properties"]["name"], geom, _outline(geom)
 
 
 def _shape(geometry: dict):
