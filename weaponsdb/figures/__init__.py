@@ -301,7 +301,8 @@ class _Drawing:
         if land_geom:
             self._patch(shapely.MultiPolygon([p for g in land_geom for p in shapely.get_parts(g)]),
                         facecolor=LAND, edgecolor=LAND, linewidth=0.3 * self.scale, zorder=1, gid="land")
-        self._lines(borders, colors=BORDER, linewidths=0.6 * self.scale, zorder=1.1, gid="borders")
+        self._lines(borders, colors=BORDER, linewidths=(1.0 if regional else 0.5) * self.scale, zorder=1.1,
+                    gid="borders")
 
     def _graticule(self):
         window = self._window()
@@ -607,13 +608,25 @@ class _Drawing:
             fill = shapely.intersection(shapely.box(x0, y0, x1, y1), self.fills[int(gid.rsplit("-", 1)[1])])
             spot = fill.representative_point() if not fill.is_empty else shapely.Point((x0 + x1) / 2, (y0 + y1) / 2)
             inside = np.array([[spot.x, spot.y]])
-        # candidates: evenly spaced along the outline, the northernmost first (labels read best on top)
+        # candidates: evenly spaced along the outline, the northernmost first (labels read best on top);
+        # a spot inside other rings is crowded, so it costs as if it overlapped a label there
         order = np.argsort(-inside[:, 1], kind="stable")
         picks = inside[order[:: max(1, len(order) // 48)]]
+        me = int(gid.rsplit("-", 1)[1])
+        others = [f for j, f in enumerate(self.fills) if j != me and not f.is_empty]
+        for f in others:
+            shapely.prepare(f)
+        to_data = self.ax.transData.inverted()
         best, best_cost = picks[0], math.inf
         for x, y in picks:
             t.set_position((x, y))
-            cost = self._fits(self._bbox(t))
+            bbox = self._bbox(t)
+            cost = self._fits(bbox)
+            if others and cost == 0:
+                corners = to_data.transform([(bbox.x0, bbox.y0), (bbox.x1, bbox.y0), (bbox.x0, bbox.y1),
+                                             (bbox.x1, bbox.y1), ((bbox.x0 + bbox.x1) / 2, (bbox.y0 + bbox.y1) / 2)])
+                crowded = sum(int(shapely.contains_xy(f, corners[:, 0], corners[:, 1]).sum()) for f in others)
+                cost = crowded * 0.1 * bbox.width * bbox.height
             if cost < best_cost:
                 best, best_cost = (x, y), cost
             if cost == 0:

@@ -352,8 +352,11 @@ def fit_extent(view: View, shapes: Sequence[BaseGeometry], xy_points: np.ndarray
         pad = margin
     w, h = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
     x0, x1, y0, y1 = x0 - pad * w, x1 + pad * w, y0 - pad * h, y1 + pad * h
-    # stay within what the projection can show (Mercator's world is so wide, no wider)
+    # stay within what the projection can show (Mercator's world is so wide, no wider); round maps
+    # stay whole and take the margins the figure's shape leaves
     (lx0, lx1), (ly0, ly1) = view.crs.x_limits, view.crs.y_limits
+    if view.disk:
+        lx0, lx1, ly0, ly1 = -math.inf, math.inf, -math.inf, math.inf
     x0, x1, y0, y1 = max(x0, lx0), min(x1, lx1), max(y0, ly0), min(y1, ly1)
     for _ in range(2):
         w, h = x1 - x0, y1 - y0
