@@ -151,7 +151,8 @@ class _Drawing:
         reaches = [((r.point.lat, r.point.lon), r.system.range.max_km) for r in self.rings]
         reaches += [((m.lat, m.lon), 0.0) for m in self.marks]
         self.view: View = choose(projection, pts, reaches, centre_name=spec.points[0].label)
-        self.scale = max(0.6, min(3.0, min(w / dpi / _BASE_IN[0], h / dpi / _BASE_IN[1])))
+        # text scales with the figure's short side (1 at the default 1600 x 1000 px at 150 dpi)
+        self.scale = max(0.6, min(3.0, min(w, h) / dpi / _BASE_IN[1]))
         self.placed: list = []  # display-space bboxes of labels placed so far
         self.notes: list[str] = []
         self.countries: list = []  # (name, projected outline) of the countries drawn
@@ -215,7 +216,7 @@ class _Drawing:
         self._points(pxy)
         self._marks(mxy)
         self._ring_labels(sys_index)
-        if view.name != "aeqd":
+        if view.name != "aeqd":  # in aeqd the distance circles are the scale
             self._scale_bar()
         if out_of_range:
             self._label_area(*self.out_label)
@@ -450,6 +451,8 @@ class _Drawing:
         if not math.isfinite(length) or length <= 0:
             return
         bx, by = x0 + 0.04 * (x1 - x0), y0 + 0.05 * (y1 - y0)
+        if self.view.disk:  # the corner is off the globe: under the centre, inside the disk
+            bx, by = cx - length / 2.0, y0 + 0.1 * (y1 - y0)
         bar = self.ax.plot([bx, bx + length], [by, by], color=INK, linewidth=2.2 * self.scale, solid_capstyle="butt",
                            zorder=7, gid="scale-bar", **_line_halo(self.scale))[0]
         self.placed.append(bar.get_window_extent(self.renderer).expanded(1.0, 3.0))
@@ -644,8 +647,16 @@ class _Drawing:
         title = spec.title or default_title(spec)
         ax_box = self.ax.get_position()
         title_y = 1.0 - 0.018 * 6.667 / (self.h / self.dpi) * self.scale
-        fig.text(0.012 if self.side else 0.02, title_y, title, fontsize=self.fs(14), fontweight="bold", color=INK,
-                 ha="left", va="top", gid="title", wrap=False)
+        heading = fig.text(0.012 if self.side else 0.02, title_y, title, fontsize=self.fs(14), fontweight="bold",
+                           color=INK, ha="left", va="top", gid="title")
+        room = self.w * 0.97
+        for size in (13, 12, 11, 10):  # a long title gets smaller before it is cut
+            if heading.get_window_extent(self.renderer).width <= room:
+                break
+            heading.set_fontsize(self.fs(size))
+        if heading.get_window_extent(self.renderer).width > room:
+            heading.set_text(textwrap.shorten(title, int(len(title) * room / heading.get_window_extent(self.renderer).width),
+                                              placeholder="…"))
         handles, labels = [], []
         for k, system in enumerate(spec.systems):
             colour, dash = palette_colour(k), palette_dash(k)
