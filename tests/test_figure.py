@@ -298,3 +298,19 @@ def test_unknown_format_is_an_input_error(regional, tmp_path):
     with pytest.raises(InputError, match=r"unknown figure format '\.jpg'.*\.png, \.svg or \.pdf") as err:
         save_figure(regional[1], tmp_path / "map.jpg")
     assert "\n" not in str(err.value)
+
+
+def test_compare_highlights_what_each_system_adds():
+    spec = specs.map_spec(["Fath-360", "Iskander-M"], ["Belgorod"], compare=True)
+    fig = figure(spec, size=SMALL)
+    assert artists(fig, "added-iskander-m")
+    assert any(t.get_text().startswith("added over Fath-360") for t in fig.legends[0].get_texts())
+
+
+def test_rings_past_the_antipode_say_what_is_out_of_range():
+    spec = specs.map_spec(None, ["Pyongyang"], max_range="19950km")
+    fig = figure(spec, size=SMALL)
+    assert "Azimuthal equidistant" in all_text(fig)
+    assert "Out of range of every ring: only" in all_text(fig)
+    spec = specs.map_spec(None, ["Pyongyang"], max_range="40000km")
+    assert "The rings cover the whole Earth." in all_text(figure(spec, size=SMALL))

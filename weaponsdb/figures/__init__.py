@@ -24,7 +24,7 @@ import math
 import os
 import tempfile
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlparse
@@ -119,13 +119,16 @@ def parse_size(text: str, dpi: float = 150) -> tuple[int, int]:
 # -- the figure -------------------------------------------------------------------------------
 
 def figure(spec: MapSpec, *, projection: str = "auto", size: tuple[float, float] | str = (1600, 1000),
-           dpi: float = 150) -> Figure:
+           dpi: float = 150, added: Mapping[str, Any] | None = None) -> Figure:
     """The range-ring map of ``spec`` as a matplotlib Figure (Agg canvas; no pyplot state is touched).
 
     ``projection``: ``auto`` (chosen from the ranges, see :func:`.projection.choose`), ``aeqd``,
     ``ortho``, ``lambert`` or ``mercator``; the caption names the one used. ``size``: (width,
-    height) in pixels at ``dpi`` (or a text for :func:`parse_size`). The map's axes are
-    ``fig.axes[0]``, a cartopy GeoAxes: add to it with ``transform=cartopy.crs.PlateCarree()``.
+    height) in pixels at ``dpi`` (or a text for :func:`parse_size`). ``added``: system id ->
+    lon/lat geometry that system reaches beyond the first (as ``compare`` computes it), drawn as
+    a stronger fill; with ``spec.compare`` and no ``added`` it is computed from the rings. The
+    map's axes are ``fig.axes[0]``, a cartopy GeoAxes: add to it with
+    ``transform=cartopy.crs.PlateCarree()``.
     """
     import matplotlib
 
@@ -134,17 +137,23 @@ def figure(spec: MapSpec, *, projection: str = "auto", size: tuple[float, float]
         raise InputError(f"unknown projection {projection!r}: {PROJECTION_ACCEPTED}", value=projection,
                          accepted=PROJECTION_ACCEPTED)
     with matplotlib.rc_context(cast(Any, RC)):
-        return _Drawing(spec, projection, w, h, dpi).draw()
+        return _Drawing(spec, projection, w, h, dpi, added).draw()
 
 
 class _Drawing:
     """One figure being drawn: the spec, its rings, the view, and what has been placed where."""
 
-    def __init__(self, spec: MapSpec, projection: str, w: float, h: float, dpi: float):
+    def __init__(self, spec: MapSpec, projection: str, w: float, h: float, dpi: float,
+                 added: Mapping[str, Any] | None = None):
         from .. import rangerings
 
         self.spec, self.w, self.h, self.dpi = spec, w, h, dpi
         self.rings = rangerings.compute(spec.systems, spec.points, uncertainty=spec.uncertainty)
+        if added is None and spec.compare and len(spec.systems) > 1:
+            reach = {id(s): shapely.union_all([r.geometry for r in self.rings if r.system is s]) for s in spec.systems}
+            first = reach[id(spec.systems[0])]
+            added = {s.id: shapely.difference(reach[id(s)], first) for s in spec.systems[1:]}
+        self.added = dict(added or {})
         self.marks: tuple = tuple(getattr(spec, "marks", ()) or ())
         pts = [(p.lat, p.lon) for p in spec.points]
         reaches = [((r.point.lat, r.point.lon), r.system.range.max_km) for r in self.rings]
@@ -214,6 +223,7 @@ class _Drawing:
         for i, ring in enumerate(self.rings):
             k = sys_index.get(id(ring.system), 0)
             self._ring(i, ring, k)
+        self._added(sys_index)
         self._points(pxy)
         self._marks(mxy)
         self._ring_labels(sys_index)
@@ -361,9 +371,17 @@ class _Drawing:
         union = shapely.union_all([r.geometry for r in self.rings])
         if area_km2(union) < 0.5 * EARTH_KM2:
             return None
-        outside = self.view.polygon(shapely.difference(WORLD, union))
-        if outside.is_empty:
-            self.notes.append("Everything this map shows is within range of the rings drawn.")
+        beyond = shapely.difference(WORLD, union)
+        outside = self.view.polygon(beyond)
+        x0, x1, y0, y1 = self.view.extent
+        if outside.is_empty or not outside.intersects(shapely.box(x0, y0, x1, y1)):
+            if beyond.is_empty or area_km2(beyond) < 1.0:
+                self.notes.append("The rings cover the whole Earth.")
+            else:
+                spot = beyond.representative_point()
+                self.notes.append(f"Out of range of every ring: only {area_km2(beyond):,.0f} km² around "
+                                  f"{abs(spot.y):.1f}°{'N' if spot.y >= 0 else 'S'} {abs(spot.x):.1f}°"
+                                  f"{'E' if spot.x >= 0 else 'W'}, not on this map.")
             return None
         self._patch(outside, facecolor="none", edgecolor="#5c5c5c", hatch="////", linewidth=0.0, zorder=2.4,
                     gid="out-of-range")
@@ -390,6 +408,20 @@ class _Drawing:
         style = (0, tuple(float(v) / 2.0 for v in dash.split())) if dash else "solid"
         self._lines(self.view.lines(_outline(ring.geometry)), colors=colour, linewidths=1.7 * self.scale,
                     linestyles=style, zorder=3, gid=f"ring-outline-{i}", capstyle="round")
+
+    def _added(self, sys_index: dict):
+        """What each system reaches beyond the first: the question a comparison exists to answer."""
+        self.added_drawn = False
+        for system in self.spec.systems[1:]:
+            geom = self.added.get(system.id)
+            if geom is None or geom.is_empty:
+                continue
+            projected = self.view.polygon(geom)
+            if projected.is_empty:
+                continue
+            self._patch(projected, facecolor=palette_colour(sys_index[id(system)]), alpha=0.3, edgecolor="none",
+                        zorder=2.2, gid=f"added-{system.id}")
+            self.added_drawn = True
 
     def _points(self, pxy: np.ndarray):
         label = self.spec.point_label
@@ -680,6 +712,9 @@ class _Drawing:
             handles.append(Line2D([], [], marker="D", markersize=4.5 * self.scale, markerfacecolor="#222222",
                                   markeredgecolor="white", linestyle="none"))
             labels.append("reference point" + ("s" if len(self.marks) > 1 else ""))
+        if getattr(self, "added_drawn", False):
+            handles.append(Patch(facecolor=_alpha("#777777", 0.45), edgecolor="none"))
+            labels.append(f"added over {_system_name(spec.systems[0])} (stronger fill, in each system's colour)")
         if out_of_range:
             handles.append(Patch(facecolor="white", edgecolor="#5c5c5c", hatch="////", linewidth=0.5))
             labels.append(out_of_range)
