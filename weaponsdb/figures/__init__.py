@@ -419,7 +419,7 @@ class _Drawing:
             projected = self.view.polygon(geom)
             if projected.is_empty:
                 continue
-            self._patch(projected, facecolor=palette_colour(sys_index[id(system)]), alpha=0.3, edgecolor="none",
+            self._patch(projected, facecolor=palette_colour(sys_index[id(system)]), alpha=0.2, edgecolor="none",
                         zorder=2.2, gid=f"added-{system.id}")
             self.added_drawn = True
 
@@ -561,7 +561,9 @@ class _Drawing:
         if self.disk_px is not None:  # round maps: keep labels within the disk
             corners = [(bbox.x0, bbox.y0), (bbox.x1, bbox.y0), (bbox.x0, bbox.y1), (bbox.x1, bbox.y1)]
             outside += sum(0.25 * bbox.width * bbox.height for c in corners if not self.disk_px.contains_point(c))
-        return cost + 4.0 * outside
+        # any overlap at all costs more than a crowded spot (see _label_on_line)
+        area = bbox.width * bbox.height
+        return cost + 4.0 * outside + (area if cost + outside > 0 else 0.0)
 
     def _label_near(self, x, y, s, *, gid: str, required: bool, pad: float = 4.0, **kwargs):
         """A label beside a point, on the side where it overlaps least; None if optional and there is no room."""
@@ -664,7 +666,7 @@ class _Drawing:
                 corners = to_data.transform([(bbox.x0, bbox.y0), (bbox.x1, bbox.y0), (bbox.x0, bbox.y1),
                                              (bbox.x1, bbox.y1), ((bbox.x0 + bbox.x1) / 2, (bbox.y0 + bbox.y1) / 2)])
                 crowded = sum(int(shapely.contains_xy(f, corners[:, 0], corners[:, 1]).sum()) for f in others)
-                cost = crowded * 0.1 * bbox.width * bbox.height
+                cost = crowded * 0.02 * bbox.width * bbox.height
             if cost < best_cost:
                 best, best_cost = (x, y), cost
             if cost == 0:
@@ -714,7 +716,7 @@ class _Drawing:
             labels.append("reference point" + ("s" if len(self.marks) > 1 else ""))
         if getattr(self, "added_drawn", False):
             handles.append(Patch(facecolor=_alpha("#777777", 0.45), edgecolor="none"))
-            labels.append(f"added over {_system_name(spec.systems[0])} (stronger fill, in each system's colour)")
+            labels.append(f"added over {_system_name(spec.systems[0])} (darker fill)")
         if out_of_range:
             handles.append(Patch(facecolor="white", edgecolor="#5c5c5c", hatch="////", linewidth=0.5))
             labels.append(out_of_range)
@@ -725,8 +727,11 @@ class _Drawing:
             left, top, width = ax_box.x1 + 0.02, ax_box.y1, 1.0 - ax_box.x1 - 0.035
         else:
             left, top, width = 0.02, ax_box.y0 - 0.02, 0.45
+        fsize_legend = self.fs(8.2)
+        room = max(20, int((width if self.side else 0.45) * self.w / (fsize_legend * self.dpi / 72.0 * 0.56)) - 4)
+        labels = [textwrap.fill(label, room, subsequent_indent="  ") for label in labels]
         legend = fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(left, top), frameon=False,
-                            fontsize=self.fs(8.2), handlelength=1.8, borderaxespad=0.0, borderpad=0.0,
+                            fontsize=fsize_legend, handlelength=1.8, borderaxespad=0.0, borderpad=0.0,
                             labelspacing=0.55, title=None)
         legend.set_gid("legend")
         bbox = legend.get_window_extent(self.renderer).transformed(fig.transFigure.inverted())
