@@ -36,6 +36,8 @@ def polylines(artist):
     """Every polyline an artist draws, in data coordinates (projected metres)."""
     if hasattr(artist, "get_segments"):
         return [np.asarray(s) for s in artist.get_segments()]
+    if hasattr(artist, "get_paths"):
+        return [np.asarray(p) for path in artist.get_paths() for p in path.to_polygons(closed_only=False)]
     if hasattr(artist, "get_path"):
         return [np.asarray(p) for p in artist.get_path().to_polygons(closed_only=False)]
     return [np.column_stack(artist.get_data())]

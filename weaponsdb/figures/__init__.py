@@ -311,8 +311,14 @@ class _Drawing:
                 self.countries.append((name, projected))
         land_geom = [g for g in land if not g.is_empty]
         if land_geom:
-            self._patch(shapely.MultiPolygon([p for g in land_geom for p in shapely.get_parts(g)]),
-                        facecolor=LAND, edgecolor=LAND, linewidth=0.3 * self.scale, zorder=1, gid="land")
+            from matplotlib.collections import PathCollection
+
+            # one path per country: outlines that overlap (disputed areas) must not cancel out
+            land_paths = PathCollection([_path(g) for g in land_geom], facecolors=LAND, edgecolors=LAND,
+                                        linewidths=0.3 * self.scale, zorder=1, transform=self.ax.transData,
+                                        offset_transform=None)
+            land_paths.set_gid("land")
+            self.ax.add_collection(land_paths, autolim=False)
         self._lines(borders, colors=BORDER, linewidths=(1.0 if regional else 0.5) * self.scale, zorder=1.1,
                     gid="borders")
 
