@@ -1,5 +1,6 @@
 """Publication figures: checked on the figure's data (projected metres, artists, texts), not by eye."""
 
+import io
 import math
 from dataclasses import dataclass
 
@@ -316,3 +317,18 @@ def test_rings_past_the_antipode_say_what_is_out_of_range():
     assert "Out of range of every ring: only" in all_text(fig)
     spec = specs.map_spec(None, ["Pyongyang"], max_range="40000km")
     assert "The rings cover the whole Earth." in all_text(figure(spec, size=SMALL))
+
+
+def test_cartopy_never_fetches_natural_earth(monkeypatch):
+    """The bundled outlines are the basemap: cartopy's downloader must not even be asked."""
+    import cartopy.io
+    import cartopy.io.shapereader as shapereader
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("cartopy was asked for Natural Earth data")
+
+    monkeypatch.setattr(shapereader, "natural_earth", refuse)
+    monkeypatch.setattr(cartopy.io.Downloader, "path", refuse)
+    for projection in ("aeqd", "ortho", "lambert", "mercator"):
+        fig = figure(specs.map_spec("KN-23", ["Pyongyang"]), projection=projection, size=SMALL)
+        fig.savefig(io.BytesIO(), format="png")

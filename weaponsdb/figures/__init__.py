@@ -249,7 +249,7 @@ class _Drawing:
         if geom is None or geom.is_empty:
             return None
         patch = PathPatch(_path(geom), transform=self.ax.transData, **kwargs)
-        self.ax.add_patch(patch)
+        self.ax.add_artist(patch)  # not add_patch: the limits are fixed, and updating them walks every vertex
         return patch
 
     def _lines(self, lines: list[np.ndarray], **kwargs):
