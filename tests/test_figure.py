@@ -332,3 +332,22 @@ def test_cartopy_never_fetches_natural_earth(monkeypatch):
     for projection in ("aeqd", "ortho", "lambert", "mercator"):
         fig = figure(specs.map_spec("KN-23", ["Pyongyang"]), projection=projection, size=SMALL)
         fig.savefig(io.BytesIO(), format="png")
+
+
+def test_missing_matplotlib_is_one_line_naming_the_extra(monkeypatch):
+    import builtins
+
+    from weaponsdb.errors import WeaponsDBError
+    from weaponsdb.figures import FiguresUnavailable
+
+    real = builtins.__import__
+
+    def no_cartopy(name, *args, **kwargs):
+        if name.startswith("cartopy"):
+            raise ModuleNotFoundError("No module named 'cartopy'", name="cartopy")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_cartopy)
+    with pytest.raises(FiguresUnavailable, match=r"weaponsdb\[figures\]") as err:
+        figure(specs.map_spec("Fath-360", ["50.6,36.6"]))
+    assert isinstance(err.value, WeaponsDBError) and "\n" not in str(err.value)

@@ -33,7 +33,7 @@ import numpy as np
 import shapely
 from shapely.geometry import LineString, MultiLineString
 
-from ..errors import InputError
+from ..errors import InputError, WeaponsDBError
 from ..model import MapSpec
 from ..style import colour as palette_colour
 from ..style import dash as palette_dash
@@ -44,7 +44,7 @@ from .projection import PROJECTIONS, View, choose, fit_extent
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["CAVEAT", "FORMATS", "PROJECTIONS", "figure", "parse_size", "save_figure"]
+__all__ = ["CAVEAT", "FORMATS", "PROJECTIONS", "FiguresUnavailable", "figure", "parse_size", "save_figure"]
 
 CAVEAT = "A range ring shows distance only: it is not a statement of what can be hit."
 FORMATS = (".png", ".svg", ".pdf")
@@ -130,14 +130,28 @@ def figure(spec: MapSpec, *, projection: str = "auto", size: tuple[float, float]
     map's axes are ``fig.axes[0]``, a cartopy GeoAxes: add to it with
     ``transform=cartopy.crs.PlateCarree()``.
     """
-    import matplotlib
-
+    matplotlib = _require()
     w, h, dpi = _check_size(size, dpi)
     if str(projection).strip().lower() not in PROJECTIONS:
         raise InputError(f"unknown projection {projection!r}: {PROJECTION_ACCEPTED}", value=projection,
                          accepted=PROJECTION_ACCEPTED)
     with matplotlib.rc_context(cast(Any, RC)):
         return _Drawing(spec, projection, w, h, dpi, added).draw()
+
+
+class FiguresUnavailable(WeaponsDBError, ImportError):
+    """matplotlib or cartopy is not installed: figures are an optional extra."""
+
+
+def _require():
+    """matplotlib (with cartopy importable), or one clear line saying how to get them."""
+    try:
+        import cartopy.crs  # noqa: F401
+        import matplotlib
+    except ImportError as exc:
+        raise FiguresUnavailable(f"PNG, SVG and PDF figures need matplotlib and cartopy ({exc.name} is missing): "
+                                 "pip install 'weaponsdb[figures]', or write an .html map") from None
+    return matplotlib
 
 
 class _Drawing:
@@ -989,8 +1003,7 @@ def save_figure(fig: Figure, path: str | Path, *, force: bool = False) -> Path:
     Dates and random ids are left out of the files. An existing file is replaced only with
     ``force`` or when it already holds the same bytes.
     """
-    import matplotlib
-
+    matplotlib = _require()
     path = Path(path)
     fmt = path.suffix.lower()
     if fmt not in FORMATS:
