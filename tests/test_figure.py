@@ -253,7 +253,9 @@ def test_same_spec_gives_the_same_bytes(regional, tmp_path, suffix):
     assert a.read_bytes() == b.read_bytes()
     data = a.read_bytes()
     if suffix == ".svg":
-        assert b"<text" in data and b"Belgorod" in data  # vector text, not outlines
+        texts = data.count(b"<text")
+        assert texts >= len(artists(figure(spec, size=SMALL), "")) // 2  # map labels stay text, not outlines
+        assert b"Belgorod</text>" in data or b">Belgorod<" in data
         assert b"<dc:date>" not in data
     if suffix == ".pdf":
         assert b"CreationDate" not in data

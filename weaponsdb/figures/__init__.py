@@ -18,6 +18,7 @@ Earth downloads are never used. Output is deterministic: the same spec gives the
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import math
@@ -1015,9 +1016,31 @@ def save_figure(fig: Figure, path: str | Path, *, force: bool = False) -> Path:
         ".pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
     }[fmt]
     buffer = io.BytesIO()
-    with matplotlib.rc_context(cast(Any, RC)):
+    with matplotlib.rc_context(cast(Any, RC)), _editable_text(fig, fmt != ".png"):
         fig.savefig(buffer, format=fmt[1:], dpi=fig.dpi, metadata=metadata, facecolor=fig.get_facecolor())
     return _write_bytes(path, buffer.getvalue(), force)
+
+
+@contextlib.contextmanager
+def _editable_text(fig: Figure, vector: bool):
+    """In SVG and PDF, map labels keep their text (editable, searchable) on a white backing instead of a halo.
+
+    matplotlib draws a text with path effects as outlines; a box behind it leaves it a text element.
+    """
+    from matplotlib.text import Text
+
+    changed = []
+    if vector:
+        for t in fig.findobj(lambda a: isinstance(a, Text) and a.get_path_effects() != []):
+            changed.append((t, t.get_path_effects()))
+            t.set_path_effects([])
+            t.set_bbox({"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+    try:
+        yield
+    finally:
+        for t, effects in changed:
+            t.set_path_effects(effects)
+            t.set_bbox(None)
 
 
 def _write_bytes(path: Path, data: bytes, force: bool) -> Path:
