@@ -208,6 +208,9 @@ class _Drawing:
         mxy = self._xy(self.marks)
         fit = [f for f in self.fills if not f.is_empty] + [b for b in self.bands if b is not None and not b.is_empty]
         view.extent = fit_extent(view, fit, np.vstack([pxy, mxy]) if len(mxy) else pxy, aspect)
+        if not fit:
+            self.notes.append(f"The rings lie beyond what this {view.name} projection can show: "
+                              "use the azimuthal equidistant projection (aeqd).")
         ax = cast(Any, fig).add_axes(rect, projection=view.crs)
         self.ax = ax
         x0, x1, y0, y1 = view.extent
@@ -1029,9 +1032,10 @@ def _editable_text(fig: Figure, vector: bool):
     """
     from matplotlib.text import Text
 
-    changed = []
+    changed: list[tuple[Text, list]] = []
     if vector:
-        for t in fig.findobj(lambda a: isinstance(a, Text) and a.get_path_effects() != []):
+        haloed = fig.findobj(lambda a: isinstance(a, Text) and a.get_path_effects() != [])
+        for t in cast(list[Text], haloed):
             changed.append((t, t.get_path_effects()))
             t.set_path_effects([])
             t.set_bbox({"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})

@@ -337,6 +337,9 @@ def fit_extent(view: View, shapes: Sequence[BaseGeometry], xy_points: np.ndarray
     pts = xy_points[np.isfinite(xy_points).all(axis=1)] if len(xy_points) else xy_points
     xs = [b[0] for b in bounds] + [b[2] for b in bounds] + (list(pts[:, 0]) if len(pts) else [])
     ys = [b[1] for b in bounds] + [b[3] for b in bounds] + (list(pts[:, 1]) if len(pts) else [])
+    if not xs:  # nothing drawn lies in this projection's reach: show all it can
+        b = view.polygon(WORLD).bounds
+        xs, ys = [b[0], b[2]], [b[1], b[3]]
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
     if view.disk:
         edge = view.boundary_xy()
