@@ -543,6 +543,12 @@ class _Drawing:
             if len(taken) and np.hypot(taken[:, 0] - px, taken[:, 1] - py).min() < spacing * 0.6:
                 continue
             tries += 1
+            from matplotlib.transforms import Bbox
+
+            r = 2.5 * self.scale * self.dpi / 72.0
+            dot_box = Bbox([[px - r, py - r], [px + r, py + r]])
+            if self._fits(dot_box) > 0:  # the dot itself would hide under a label
+                continue
             t = self._label_near(x[row], y[row], str(table["name"][row]), gid=f"city-label-{shown}",
                                  fontsize=self.fs(6.6), color="#333333", style="italic", required=False, pad=2.5)
             if t is None:
@@ -589,7 +595,7 @@ class _Drawing:
         area = bbox.width * bbox.height
         return cost + 4.0 * outside + (area if cost + outside > 0 else 0.0)
 
-    def _label_near(self, x, y, s, *, gid: str, required: bool, pad: float = 4.0, **kwargs):
+    def _label_near(self, x, y, s, *, gid: str, required: bool, pad: float = 5.5, **kwargs):
         """A label beside a point, on the side where it overlaps least; None if optional and there is no room."""
         offsets = [(1, 0, "left", "center"), (-1, 0, "right", "center"), (0, 1, "center", "bottom"),
                    (0, -1, "center", "top"), (1, 1, "left", "bottom"), (-1, 1, "right", "bottom"),
