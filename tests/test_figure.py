@@ -353,3 +353,32 @@ def test_missing_matplotlib_is_one_line_naming_the_extra(monkeypatch):
     with pytest.raises(FiguresUnavailable, match=r"weaponsdb\[figures\]") as err:
         figure(specs.map_spec("Fath-360", ["50.6,36.6"]))
     assert isinstance(err.value, WeaponsDBError) and "\n" not in str(err.value)
+
+
+def test_same_bytes_from_a_fresh_process(cli_env, tmp_path):
+    """What a second CLI run would do: a new interpreter (new hash seeds, font caches) writes the same files."""
+    import hashlib
+    import subprocess
+    import sys
+
+    code = ("import matplotlib, sys; matplotlib.use('Agg')\n"
+            "from weaponsdb import specs\nfrom weaponsdb.figures import figure, save_figure\n"
+            "spec = specs.map_spec('Fath-360', ['50.60343,36.58091', '51.72689,36.18457'], uncertainty=True)\n"
+            "fig = figure(spec, size=(800, 500))\n"
+            "for suffix in ('svg', 'pdf', 'png'):\n"
+            "    save_figure(fig, sys.argv[1] + '.' + suffix)\n")
+    digests = []
+    for run in ("a", "b"):
+        subprocess.run([sys.executable, "-c", code, str(tmp_path / run)], check=True, timeout=300,
+                       env={**cli_env, "PYTHONHASHSEED": "random"})  # network-guarded like the CLI tests
+        digests.append([hashlib.sha256((tmp_path / f"{run}.{s}").read_bytes()).hexdigest() for s in ("svg", "pdf", "png")])
+    assert digests[0] == digests[1]
+
+
+def test_every_ring_of_every_system_is_labelled():
+    spec = specs.map_spec(["Fath-360", "Iskander-M", "KN-23"], ["Belgorod", "Kursk"])
+    fig = figure(spec, size=SMALL)
+    labels = [text_of(fig, f"ring-label-{i}") for i in range(6)]
+    for name in ("Fath-360", "Iskander-M", "KN-23"):
+        assert any(t.startswith(name) for t in labels)
+    assert all("km" in t and "mi" in t for t in labels)
