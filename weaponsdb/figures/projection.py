@@ -287,7 +287,8 @@ def choose(projection: str, points: Sequence[tuple[float, float]], reaches: Sequ
         alat, alon = -lat0, ((lon0 + 360.0) % 360.0) - 180.0
         domain = rewrap(shapely.difference(WORLD, disk(alat, alon, ANTIPODE_CAP_M)), lon0)
         caption = (f"Azimuthal equidistant projection centred on {label}: distances and directions from the centre "
-                   "are true, so every ring around it is a true circle.")
+                   "are true, so every ring around it is a true circle" +
+                   (", and rings around points near it are close to circles." if len(points) > 1 else "."))
         return View("aeqd", crs, domain, centre, lon0, caption, disk=True)
     if name == "ortho":
         crs = ccrs.Orthographic(central_longitude=lon0, central_latitude=lat0)
