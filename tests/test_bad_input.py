@@ -196,7 +196,7 @@ CASES = [
     # --- output files ------------------------------------------------------------------------
     case("output-format-unknown", [*RING, "50,30", "-o", "x.xyz"], "'x.xyz'", r"expected \.geojson, \.json or \.kml, or \.gpkg"),
     case("output-without-extension", [*RING, "50,30", "-o", "rings"], "'rings'", r"expected \.geojson"),
-    case("map-output-not-html", ["map", "iskander-m", "--from", "50,30", "-o", "x.png"], "'x.png'", r"\.html"),
+    case("map-output-not-a-map-format", ["map", "iskander-m", "--from", "50,30", "-o", "x.gif"], "'x.gif'", r"\.html.*\.png"),
     case("output-folder-missing", [*RING, "50,30", "-o", "nodir/x.geojson"], "'nodir'", r"create it"),
     case("output-path-is-a-folder", [*RING, "50,30", "-o", "out.geojson"], "'out.geojson'", r"expected a file name",
          setup=folders("out.geojson")),
@@ -230,8 +230,10 @@ CASES = [
     case("scenario-batch-second-has-unknown-system", ["render", "good.toml", "bad.toml"], "'Iskandr'",
          r"did you mean 'Iskander-M'",
          setup=files(good__toml='systems = ["Iskander-M"]\n' + GOOD_LAUNCH, bad__toml='systems = ["Iskandr"]\n' + GOOD_LAUNCH)),
-    case("scenario-output-not-html", ["render", "bad.toml"], "'map.png'", r"ending in \.html",
-         setup=scenario('systems = ["Iskander-M"]\noutput = "map.png"\n' + GOOD_LAUNCH)),
+    case("scenario-output-not-a-map-format", ["render", "bad.toml"], "'map.gif'", r"ending in \.html",
+         setup=scenario('systems = ["Iskander-M"]\noutput = "map.gif"\n' + GOOD_LAUNCH)),
+    case("scenario-unknown-projection", ["render", "bad.toml"], "'globe'", r"one of auto, aeqd",
+         setup=scenario('systems = ["Iskander-M"]\noutput = "map.png"\nprojection = "globe"\n' + GOOD_LAUNCH)),
     # --- compare and reach -------------------------------------------------------------------
     case("compare-unknown-country-code", ["compare", "iskander-m", "--from", "50,30", "--country", "ZZ"], "'ZZ'",
          r"alpha-2|alpha-3|did you mean"),

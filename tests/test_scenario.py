@@ -83,7 +83,7 @@ def test_map_furniture_keys(tmp_path, catalog):
     (GOOD + "range = '50000km'\n", "range"),
     (GOOD + "min_range = '500km'\n", "min_range"),
     (GOOD + "range = '100km'\nmin_range = '200km'\n", "min_range"),
-    (GOOD + "output = 'map.png'\n", "output"),
+    (GOOD + "output = 'map.gif'\n", "output"),
     ('systems = ["Fath-360"]\nlaunch = [{ point = "Nowhereville-on-Sea" }]\n', "launch[0]"),
     ('systems = ["Fath-360"]\nlaunch = [{ point = "Kyiv", lat = 1, lon = 2 }]\n', "launch[0]"),
     ('systems = ["Fath-360"]\nlaunch = [{ label = "A", lat = 91, lon = 2 }]\n', "launch[0]"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import specs
 from .catalog import Catalog
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import folium
     import geopandas as gpd
     import pandas as pd
+    from matplotlib.figure import Figure
     from shapely.geometry.base import BaseGeometry
 
 Systems = SystemLike | Sequence[SystemLike] | None
@@ -29,18 +30,41 @@ Points = PointLike | Sequence[PointLike]
 
 
 def map(systems: Systems, launches: Points, *, range: DistanceLike | None = None,  # noqa: A001
-        min_range: DistanceLike | None = None, title: str | None = None, offline: bool = False,
-        uncertainty: bool = False, notes: Sequence[str] = (), catalog: Catalog | None = None) -> folium.Map:
+        min_range: DistanceLike | None = None, catalog: Catalog | None = None, **options: Any) -> folium.Map:
     """A range-ring map of ``systems`` from ``launches``, as a ``folium.Map``.
 
     ``range``/``min_range`` draw the systems at a user-set range (labelled so on the map); with no
-    systems they draw an ad-hoc ring. ``offline=True`` draws the embedded basemap instead of online
-    tiles; :func:`save_html` then writes a file that needs no network.
+    systems they draw an ad-hoc ring. ``options`` are those of :func:`weaponsdb.specs.map_spec`:
+    ``title``, ``offline`` (the embedded basemap instead of online tiles, so that :func:`save_html`
+    writes a file that needs no network), ``uncertainty``, ``notes``, ``every``, ``ranges``,
+    ``radials``, ``bearings``, ``sector``, ``marks``, ``union``.
     """
     from .maps import build_map
 
-    return build_map(specs.map_spec(systems, launches, max_range=range, min_range=min_range, title=title,
-                                    offline=offline, uncertainty=uncertainty, notes=notes, catalog=catalog))
+    return build_map(specs.map_spec(systems, launches, max_range=range, min_range=min_range, catalog=catalog,
+                                    **options))
+
+
+def figure(systems: Systems, launches: Points, *, range: DistanceLike | None = None,  # noqa: A001
+           min_range: DistanceLike | None = None, catalog: Catalog | None = None, projection: str = "auto",
+           size: tuple[float, float] | str = (1600, 1000), dpi: float = 150, **options: Any) -> Figure:
+    """The same map as :func:`map` as a matplotlib Figure for print, in a projection fit for the range.
+
+    ``projection``: ``auto`` (chosen from the ranges), ``aeqd``, ``ortho``, ``lambert`` or ``mercator``;
+    ``size`` in pixels (``"1600x1000"``) or print sizes (``"A4"``, ``"180x120mm"``). Save it with
+    :func:`save_figure` (PNG, SVG or PDF, same inputs, same bytes).
+    """
+    from .figures import figure as draw
+
+    spec = specs.map_spec(systems, launches, max_range=range, min_range=min_range, catalog=catalog, **options)
+    return draw(spec, projection=projection, size=size, dpi=dpi)
+
+
+def save_figure(fig: Figure, path: str | Path, *, force: bool = False) -> Path:
+    """Write a figure as .png, .svg or .pdf (by suffix), deterministically; nothing replaced without ``force``."""
+    from .figures import save_figure as save
+
+    return save(fig, path, force=force)
 
 
 def save_html(m: folium.Map, path: str | Path, *, force: bool = False) -> Path:

@@ -11,8 +11,9 @@ Example::
     ]
 
 ``range`` / ``min_range`` (distances such as ``"75mi"``) override the catalogue figures, and with
-``systems = []`` draw an ad-hoc ring. ``output`` is an HTML file name relative to the TOML file
-(default: the TOML's name with ``.html``). ``note`` adds a line to the map's caption.
+``systems = []`` draw an ad-hoc ring. ``output`` is a file name relative to the TOML file
+(default: the TOML's name with ``.html``); ``.png``, ``.svg`` or ``.pdf`` make a figure, shaped by
+``projection``, ``size`` and ``dpi`` as on the command line. ``note`` adds a line to the map's caption.
 
 Map furniture: ``every = "100km"`` (interval rings), ``ranges = ["100km", "200km"]`` (rings at
 those distances), ``radials = 8`` and ``bearings = [45, 90]`` (bearing lines), ``sector = [300, 60]``
@@ -27,29 +28,32 @@ problem is reported as ``FILE: KEY: problem``.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from .errors import InputError, UnknownNameError
 from .model import MapSpec, Place
+from .outputs import FIGURE_SUFFIXES, HTML_SUFFIXES, save_map
 from .units import parse_range
 
 if TYPE_CHECKING:
     from .catalog import Catalog
 
 KEYS = ("title", "systems", "launch", "offline", "uncertainty", "range", "min_range", "output", "note",
-        "every", "ranges", "radials", "bearings", "sector", "marks", "union")
+        "every", "ranges", "radials", "bearings", "sector", "marks", "union", "projection", "size", "dpi")
+PROJECTIONS = ("auto", "aeqd", "ortho", "lambert", "mercator")
 LAUNCH_KEYS = ("label", "point", "lat", "lon")
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """A loaded scenario: the map it describes and where its HTML goes."""
+    """A loaded scenario: the map it describes, where it goes, and how a figure is shaped."""
 
     path: Path
     spec: MapSpec
     output: Path
+    figure: dict[str, Any] = field(default_factory=dict)
 
 
 def _fail(path: Path, key: str, problem: str) -> NoReturn:
@@ -137,9 +141,9 @@ def _distance(path: Path, data: dict, key: str) -> float | None:
 
 
 def _output(path: Path, data: dict) -> Path:
-    output = _typed(path, data, "output", str, "an HTML file name such as \"map.html\"", path.stem + ".html")
-    if not output.lower().endswith((".html", ".htm")):
-        _fail(path, "output", f"expected an HTML file name ending in .html, got {output!r}")
+    output = _typed(path, data, "output", str, "a file name such as \"map.html\" or \"map.png\"", path.stem + ".html")
+    if not output.lower().endswith(HTML_SUFFIXES + FIGURE_SUFFIXES):
+        _fail(path, "output", f"expected a file name ending in .html (or .png, .svg, .pdf for a figure), got {output!r}")
     return (path.parent / output).resolve()
 
 
@@ -171,7 +175,27 @@ def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
         raise InputError(f"{path}: systems: {exc}") from exc
     except InputError as exc:  # a range pair the model rejects, e.g. min_range at or above the maximum
         raise InputError(f"{path}: {'min_range' if min_km is not None else 'range'}: {exc}") from exc
-    return Scenario(path=path, spec=replace(spec, **_furniture(path, data)), output=output)
+    return Scenario(path=path, spec=replace(spec, **_furniture(path, data)), output=output,
+                    figure=_figure_options(path, data))
+
+
+def _figure_options(path: Path, data: dict) -> dict[str, Any]:
+    """``projection``, ``size`` and ``dpi`` for figure outputs, checked as the command line checks them."""
+    out: dict[str, Any] = {}
+    projection = _typed(path, data, "projection", str, f"one of {', '.join(PROJECTIONS)}")
+    if projection is not None:
+        if projection not in PROJECTIONS:
+            _fail(path, "projection", f"expected one of {', '.join(PROJECTIONS)}, got {projection!r}")
+        out["projection"] = projection
+    size = _typed(path, data, "size", str, "a size such as \"1600x1000\" or \"A4\"")
+    if size is not None:
+        out["size"] = size
+    dpi = data.get("dpi")
+    if dpi is not None:
+        if isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not dpi > 0:
+            _fail(path, "dpi", f"expected a positive number of dots per inch, got {dpi!r}")
+        out["dpi"] = float(dpi)
+    return out
 
 
 def _furniture(path: Path, data: dict) -> dict[str, Any]:
@@ -209,8 +233,7 @@ def render_scenario(scenario: Scenario | str | Path, out: str | Path | None = No
 
     ``force=False`` refuses to replace a different existing file; an identical one is left as is.
     """
-    from .maps import build_map, save_html
-
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    return save_html(build_map(scenario.spec), Path(out) if out is not None else scenario.output, force=force)
+    return save_map(scenario.spec, Path(out) if out is not None else scenario.output, force=force,
+                    **scenario.figure)

@@ -17,6 +17,7 @@ from .. import specs
 from ..catalog import Catalog, load_catalog
 from ..errors import InputError
 from ..model import MapSpec, Place, System
+from ..outputs import check_suffix
 from ..units import convert, format_distance
 from .output import emit_json, print_show, print_table
 
@@ -112,15 +113,14 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "map"
 
 
-def _html_output(path: str, what: str = "map output") -> str:
-    if Path(path).suffix.lower() not in (".html", ".htm"):
-        raise InputError(f"{what} {path!r} must end in .html", value=path, accepted=".html")
-    return path
+def _save(spec: MapSpec, path: str, args: argparse.Namespace, added=None) -> Path:
+    from ..outputs import save_map
+
+    return save_map(spec, path, force=args.force, added=added, projection=getattr(args, "projection", "auto"),
+                    size=getattr(args, "size", (1600, 1000)), dpi=getattr(args, "dpi", 150))
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from ..maps import build_map, save_html
-
     spec = _spec(args, _catalog(args), title=args.title, offline=args.offline, uncertainty=args.uncertainty,
                  marks=args.mark, union=args.union)
     out = args.output
@@ -129,8 +129,8 @@ def cmd_map(args: argparse.Namespace) -> int:
         Path("maps").mkdir(exist_ok=True)
         out = str(Path("maps") / f"{_slug(names + '-from-' + '-'.join(p.label for p in spec.points))}.html")
     else:
-        _html_output(out)
-    print(save_html(build_map(spec), out, force=args.force))
+        check_suffix(out)
+    print(_save(spec, out, args))
     return 0
 
 
@@ -230,7 +230,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     systems = [catalog.get(n) for n in args.systems]
     launches = specs.points(args.launches)
     if args.map:
-        _html_output(args.map)
+        check_suffix(args.map)
     targets = read_targets(args.targets) if args.targets else None
     df = compare(systems, launches, countries=args.country, top=args.top, targets=targets, progress=True)
     if args.map:
@@ -252,13 +252,11 @@ def _compare_map(args: argparse.Namespace, catalog: Catalog, df, systems: list[S
     """The comparison drawn, highlighting what each system adds over the first (geometry from compare())."""
     import shapely
 
-    from ..maps import build_map, save_html
-
     coverage = df.attrs["coverage"]
     added = {s.id: shapely.difference(geom, coverage[0]) for s, geom in zip(systems[1:], coverage[1:], strict=True)}
     spec = specs.map_spec(systems, launches, title="Coverage compared: " + " vs ".join(s.name for s in systems),
                           offline=args.offline, compare=True, catalog=catalog)
-    print(f"map: {save_html(build_map(spec, added=added), args.map, force=args.force)}", file=sys.stderr)
+    print(f"map: {_save(spec, args.map, args, added=added)}", file=sys.stderr)
 
 
 def _print_compare(df, countries: list[str], targets: bool) -> None:

@@ -119,9 +119,11 @@ def build_parser() -> Parser:
                    help="a labelled reference point such as a target or city (repeatable); its popup gives distance "
                    "and bearing from each launch point")
     c.add_argument("--union", action="store_true", help="outline each system's combined coverage over all launch points")
-    c.add_argument("-o", "--output", metavar="FILE.html", help="output file (default: maps/<systems>-from-<places>.html)")
+    c.add_argument("-o", "--output", metavar="FILE", help="output file: .html for an interactive map, or .png, .svg "
+                   "or .pdf for a figure to print (default: maps/<systems>-from-<places>.html)")
     c.add_argument("--offline", action="store_true", help="inline all assets and draw an embedded basemap: zero network requests")
-    c.add_argument("--title", help="map title")
+    _figure_args(c)
+    c.add_argument("--title", help="map title (default: the systems and launch points)")
     c.add_argument("--uncertainty", action="store_true", help="shade the band between the lowest and highest sourced ranges")
     c.add_argument("--force", action="store_true", help="overwrite an existing output file")
 
@@ -166,6 +168,15 @@ def _range_args(c: argparse.ArgumentParser) -> None:
                    help="maximum range, e.g. 75mi (overrides the catalogue and is labelled user-set); repeat it for "
                    "more rings at other distances")
     c.add_argument("--min-range", dest="min_km", type=distance_arg, metavar="DIST", help="minimum range: the ring gets a hole")
+
+
+def _figure_args(c: argparse.ArgumentParser) -> None:
+    c.add_argument("--projection", choices=("auto", "aeqd", "ortho", "lambert", "mercator"), default="auto",
+                   help="figures only: auto picks from the ranges (Lambert for a region, azimuthal equidistant "
+                   "around one launch point for long ranges, an orthographic globe for distant launch points)")
+    c.add_argument("--size", default="1600x1000", metavar="WxH", help="figures only: pixels (1600x1000) or print "
+                   "sizes (A4, A4-portrait, 180x120mm, 7x4.5in)")
+    c.add_argument("--dpi", type=float, default=150, help="figures only: dots per inch (default: 150)")
 
 
 def _furniture_args(c: argparse.ArgumentParser) -> None:
