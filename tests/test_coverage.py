@@ -4,6 +4,7 @@ Distances come from ``pyproj.Geod(ellps="WGS84").inv`` called here, never from t
 test; areas are checked against the inclusion-exclusion identity and a spherical-cap estimate.
 """
 
+import json
 import math
 
 import numpy as np
@@ -12,8 +13,9 @@ import pytest
 import shapely
 
 from weaponsdb.catalog import load_catalog
+from weaponsdb import gazetteer
 from weaponsdb.coverage import (
-    REACH_COLUMNS, compare, coverage_geometry, footprint, reach, reach_counts, read_targets,
+    REACH_COLUMNS, cities_in_range, compare, coverage_geometry, footprint, reach, reach_counts, read_targets,
     distance_matrix_km,
 )
 from weaponsdb.errors import InputError, UnknownNameError
@@ -221,8 +223,94 @@ def test_compare_cities_against_brute_force():
         assert row.cities_in_range == hit.sum() > 0
         assert row.population_in_range == c["population"][hit].sum()
         order = np.argsort(-c["population"][hit], kind="stable")[:4]
-        assert row.top_cities == [f"{c['name'][hit][i]} ({c['country'][hit][i]})" for i in order]
-    assert "Kyiv (UA)" in table.loc[0, "top_cities"] and "Kyiv (UA)" not in table.loc[1, "top_cities"]
+        assert [(x["name"], x["country"], x["population"]) for x in row.cities] == [
+            (c["name"][hit][i], c["country"][hit][i], c["population"][hit][i]) for i in order]
+        for x in row.cities:
+            j = np.flatnonzero((c["lat"] == x["lat"]) & (c["lon"] == x["lon"]))[0]
+            reaching = [k for k in range(len(launches)) if lo <= d[k, j] <= hi]
+            assert x["distance_km"] == pytest.approx(min(d[k, j] for k in reaching), abs=1e-3)
+            assert x["launch"] in [launches[k].label for k in reaching]
+    assert "Kyiv" in [x["name"] for x in table.loc[0, "cities"]]
+    assert "Kyiv" not in [x["name"] for x in table.loc[1, "cities"]]
+
+
+def brute_force_cities(systems, launches, country=None, pplx=None):
+    """Mask of gazetteer rows any system reaches from any launch point, by Geod.inv called here."""
+    c = cities()
+    d = inv_km(np.array([p.lat for p in launches])[:, None], np.array([p.lon for p in launches])[:, None],
+               c["lat"][None], c["lon"][None])
+    hit = np.zeros(len(c["lat"]), dtype=bool)
+    for s in systems:
+        hit |= ((d >= s.range.min_km) & (d <= s.range.max_km)).any(axis=0)
+    if country:
+        hit &= c["country"] == country
+    if pplx is not None:
+        hit &= ~pplx
+    return c, d, hit
+
+
+def test_country_limits_cities_and_population_and_keeps_global_figures():
+    belgorod_to_kyiv = system("reach-kyiv", 500.0)
+    table = compare([belgorod_to_kyiv], [BELGOROD], countries=["Ukraine"], top=50)
+    c, _, ua = brute_force_cities([belgorod_to_kyiv], [BELGOROD], country="UA")
+    _, _, world = brute_force_cities([belgorod_to_kyiv], [BELGOROD])
+    row = table.iloc[0]
+    assert row["cities_in_range"] == ua.sum() > 0 and row["population_in_range"] == c["population"][ua].sum()
+    assert row["cities_in_range_global"] == world.sum() > ua.sum()
+    assert row["population_in_range_global"] == c["population"][world].sum()
+    assert {x["country"] for x in row["cities"]} == {"UA"}
+    assert "Belgorod" not in [x["name"] for x in row["cities"]]
+    assert "cities_in_range_global" not in compare([belgorod_to_kyiv], [BELGOROD]).columns
+
+
+@pytest.fixture
+def marked_sections(monkeypatch):
+    """The gazetteer with a PPLX flag (as GeoNames feature codes give it): every fifth Ukrainian place a section."""
+    table = dict(cities())
+    pplx = np.zeros(len(table["lat"]), dtype=bool)
+    pplx[np.flatnonzero(table["country"] == "UA")[1::5]] = True
+    table["pplx"] = pplx
+    table["region"] = np.array([f"R{i % 7}" for i in range(len(pplx))], dtype=object)
+    monkeypatch.setattr(gazetteer, "cities", lambda: table)
+    return table
+
+
+def test_sections_of_cities_are_never_counted(marked_sections):
+    pplx = marked_sections["pplx"]
+    wide = system("wide", 900.0)
+    table = compare([wide], [KYIV], countries=["UA"], top=10_000)
+    c, _, hit = brute_force_cities([wide], [KYIV], country="UA", pplx=pplx)
+    row = table.iloc[0]
+    assert row["cities_in_range"] == hit.sum() and row["population_in_range"] == c["population"][hit].sum()
+    sections = set(zip(c["lat"][pplx], c["lon"][pplx]))
+    assert sections and not sections & {(x["lat"], x["lon"]) for x in row["cities"]}
+    assert len(row["cities"]) == hit.sum()
+    town = cities_in_range([wide], [KYIV], countries=["UA"])
+    assert len(town) == hit.sum() and not sections & set(zip(town["lat"], town["lon"]))
+    assert set(town["region"]) <= {f"R{i}" for i in range(7)} and town["region"].iloc[0]
+
+
+def test_city_table_names_reaching_systems_and_launch_points():
+    near, far = system("near", 100.0), system("far", 900.0, 300.0)
+    launches = [BELGOROD, Place(46.48, 30.73, "Odesa")]
+    town = cities_in_range([near, far], launches, top=40)
+    assert list(town.columns) == ["name", "country", "region", "population", "lat", "lon", "distance_km",
+                                  "nearest_launch", "systems", "launches"]
+    assert (np.diff(town["population"].to_numpy()) <= 0).all() and len(town) == 40
+    c = cities()
+    d = inv_km(np.array([p.lat for p in launches])[:, None], np.array([p.lon for p in launches])[:, None],
+               c["lat"][None], c["lon"][None])
+    for r in town.itertuples():
+        j = np.flatnonzero((c["lat"] == r.lat) & (c["lon"] == r.lon))[0]
+        assert r.distance_km == pytest.approx(d[:, j].min(), abs=1e-3)
+        assert r.nearest_launch == launches[int(d[:, j].argmin())].label
+        for s in (near, far):
+            reaches = [p.label for k, p in enumerate(launches) if s.range.min_km <= d[k, j] <= s.range.max_km]
+            assert (s.id in r.systems) == bool(reaches)
+        assert set(r.launches) == {p.label for k, p in enumerate(launches)
+                                   if any(s.range.min_km <= d[k, j] <= s.range.max_km for s in (near, far))}
+    kharkiv = town[town["name"] == "Kharkiv"].iloc[0]
+    assert kharkiv["systems"] == ["near", "far"] and "Odesa" in kharkiv["launches"]
 
 
 def test_country_share():
@@ -312,3 +400,25 @@ def test_read_targets_missing_or_empty_file(tmp_path):
         path = tmp_path / "latin1.csv"
         path.write_bytes("place\nK\xf6ln\n".encode("latin-1"))
         read_targets(path)
+
+
+def test_compare_cli_json_cities_and_city_table(run_cli):
+    code, out, err = run_cli("compare", "fath-360", "iskander-m", "--from", "Belgorod", "--country", "UA", "--json",
+                             "--top", "3")
+    assert code == 0, err
+    rows = json.loads(out)
+    for row in rows:
+        assert len(row["cities"]) == 3
+        assert all({"name", "country", "population", "distance_km"} <= set(c) for c in row["cities"])
+        assert {c["country"] for c in row["cities"]} == {"UA"}
+        assert row["population_in_range"] < row["population_in_range_global"]
+    code, out, err = run_cli("compare", "fath-360", "iskander-m", "--from", "Belgorod", "--country", "UA", "--csv",
+                             "--cities", "4")
+    assert code == 0, err
+    head, *lines = out.strip().splitlines()
+    assert head.split(",")[:4] == ["name", "country", "region", "population"] and len(lines) == 4
+    assert lines[0].startswith("Kyiv,UA,") and lines[0].endswith("iskander-m,Belgorod")
+    code, out, err = run_cli("compare", "fath-360", "--from", "Belgorod", "--country", "UA", "--cities", "2")
+    assert code == 0, err
+    assert "CITIES UA" in out and "CITIES WORLD" in out and "REACHED BY" in out
+    assert "limited to UA" in err and "--population" in err

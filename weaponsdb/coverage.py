@@ -31,7 +31,8 @@ COMPARE_COLUMNS = (
     "system", "name", "max_range_km", "area_km2", "added_km2", "overlap_km2",
     "cities_in_range", "population_in_range", "cities", "country_share",
 )
-CITY_COLUMNS = ("name", "country", "region", "population", "distance_km", "nearest_launch", "systems", "launches")
+CITY_COLUMNS = ("name", "country", "region", "population", "lat", "lon", "distance_km", "nearest_launch", "systems",
+                "launches")
 #: Booleans evaluated at once by reach_counts: bounds its memory whatever the input size.
 BLOCK = 1 << 23
 
@@ -139,7 +140,7 @@ def compare(systems, launches, *, countries=(), top: int = 5, targets=None, prog
     With ``countries``, ``cities_in_range``, ``population_in_range`` and ``cities`` cover only
     those countries (a quoted "people in range of X in Ukraine" must not include Moscow); the
     worldwide figures stay in ``*_global`` columns. ``cities`` lists the ``top`` most populous
-    cities in range as dicts (name, country, region, population, distance_km, launch): the
+    cities in range as dicts (name, country, region, population, lat, lon, distance_km, launch): the
     distance is from the nearest launch point that reaches the city.
     ``country_share`` maps each requested country, upper-cased as typed, to the fraction of its
     area covered. With ``targets`` (the user's own places), ``targets_in_range`` counts them too.
@@ -219,7 +220,7 @@ def compare(systems, launches, *, countries=(), top: int = 5, targets=None, prog
 def cities_in_range(systems, launches, *, countries=(), top: int | None = None, catalog=None) -> pd.DataFrame:
     """One row per city that any of the systems reaches from any launch point, most populous first.
 
-    Columns: name, country, region, population, distance_km and nearest_launch (the nearest
+    Columns: name, country, region, population, lat, lon, distance_km and nearest_launch (the nearest
     launch point, whether or not it is itself in range), systems (ids reaching the city) and
     launches (labels of the launch points from which at least one system reaches it). PPLX
     sections are left out and ``countries`` limits the rows as in :func:`compare`.
@@ -243,11 +244,20 @@ def cities_in_range(systems, launches, *, countries=(), top: int | None = None, 
         "country": table["country"][index],
         "region": region[index] if region is not None else np.full(index.size, "", dtype=object),
         "population": table["population"][index],
+        "lat": table["lat"][index],
+        "lon": table["lon"][index],
         "distance_km": dist[nearest, index],
         "nearest_launch": labels[nearest],
         "systems": [list(ids[ok[:, :, j].any(axis=1)]) for j in index],
         "launches": [list(labels[ok[:, :, j].any(axis=0)]) for j in index],
     }, columns=list(CITY_COLUMNS))
+
+
+def sections_marked() -> bool:
+    """Whether the gazetteer flags sections of populated places (PPLX), so compare() can leave them out."""
+    from .gazetteer import cities
+
+    return cities().get("pplx") is not None
 
 
 def _city_table(countries) -> tuple[dict, np.ndarray]:
@@ -292,7 +302,7 @@ def _city(table: dict, j: int, distance_km: float, launch: str) -> dict:
     region = table.get("region")
     return {"name": str(table["name"][j]), "country": str(table["country"][j]),
             "region": str(region[j]) if region is not None else "", "population": int(table["population"][j]),
-            "distance_km": round(float(distance_km), 3), "launch": launch}
+            "lat": float(table["lat"][j]), "lon": float(table["lon"][j]), "distance_km": round(float(distance_km), 3), "launch": launch}
 
 
 def _points(values, what: str) -> list[Place]:

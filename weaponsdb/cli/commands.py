@@ -215,30 +215,40 @@ def _footprint(args: argparse.Namespace, catalog: Catalog, systems: list[System]
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from ..coverage import compare, read_targets
+    from ..coverage import cities_in_range, compare, read_targets
 
     _one_of(args, "json", "csv")
-    if args.top < 0:
-        raise InputError(f"bad --top {args.top}: expected a number of cities, 0 or more")
+    top, flag = (args.top, "--top") if args.cities is None else (args.cities, "--cities")
+    if top < 0:
+        raise InputError(f"bad {flag} {top}: expected a number of cities, 0 or more")
     catalog = _catalog(args)
     systems = [catalog.get(n) for n in args.systems]
     launches = specs.points(args.launches)
     if args.map:
         _html_output(args.map)
     targets = read_targets(args.targets) if args.targets else None
-    df = compare(systems, launches, countries=args.country, top=args.top, targets=targets, progress=True)
+    df = compare(systems, launches, countries=args.country, top=top, targets=targets, progress=True,
+                 population=args.population)
     if args.map:
         _compare_map(args, catalog, df, systems, launches)
+    town = cities_in_range(systems, launches, countries=args.country, top=top) if args.cities is not None else None
     if args.json:
         return emit_json(json.loads(df.to_json(orient="records")))
     if args.csv:
+        if town is not None:
+            flat = town.assign(systems=town["systems"].map(";".join), launches=town["launches"].map(";".join))
+            sys.stdout.write(flat.to_csv(index=False))
+            return 0
         flat = df.copy()
-        for col in ("top_cities", "country_share"):
+        for col in ("cities", "country_share"):
             if col in flat:
                 flat[col] = flat[col].map(lambda v: json.dumps(v, ensure_ascii=False))
         sys.stdout.write(flat.to_csv(index=False))
         return 0
     _print_compare(df, args.country, bool(targets))
+    if town is not None:
+        _print_cities(town, args.country)
+    print(_city_caveat(args.country, raster=args.population is not None), file=sys.stderr)
     return 0
 
 
@@ -256,19 +266,56 @@ def _compare_map(args: argparse.Namespace, catalog: Catalog, df, systems: list[S
 
 
 def _print_compare(df, countries: list[str], targets: bool) -> None:
-    table = [["SYSTEM", "RANGE km", "AREA km²", "ADDED km²", "OVERLAP km²", "CITIES", "POPULATION"]
-             + [f"{c.upper()} SHARE" for c in countries] + (["TARGETS"] if targets else [])]
+    codes = "+".join(c.strip().upper() for c in countries)
+    where = f" {codes}" if countries else ""
+    head = ["SYSTEM", "RANGE km", "AREA km²", "ADDED km²", "OVERLAP km²", f"CITIES{where}", f"POPULATION{where}"]
+    if countries:
+        head += ["CITIES WORLD", "POPULATION WORLD"]
+    raster = "raster_population" in df
+    if raster:
+        head += [f"RASTER POP{where}"] + (["RASTER POP WORLD"] if countries else [])
+    table = [head + [f"{c.upper()} SHARE" for c in countries] + (["TARGETS"] if targets else [])]
     for r in df.to_dict("records"):
-        shares = [f"{100 * r['country_share'][c.strip().upper()]:.1f}%" for c in countries]
-        table.append([r["name"], f"{r['max_range_km']:,.1f}", f"{r['area_km2']:,.0f}", f"{r['added_km2']:,.0f}",
-                      f"{r['overlap_km2']:,.0f}", f"{r['cities_in_range']:,}", f"{r['population_in_range']:,}",
-                      *shares, *([f"{r['targets_in_range']:,}"] if targets else [])])
+        cells = [r["name"], f"{r['max_range_km']:,.1f}", f"{r['area_km2']:,.0f}", f"{r['added_km2']:,.0f}",
+                 f"{r['overlap_km2']:,.0f}", f"{r['cities_in_range']:,}", f"{r['population_in_range']:,}"]
+        if countries:
+            cells += [f"{r['cities_in_range_global']:,}", f"{r['population_in_range_global']:,}"]
+        if raster:
+            cells += [f"{r['raster_population']:,.0f}"] + ([f"{r['raster_population_global']:,.0f}"] if countries else [])
+        cells += [f"{100 * r['country_share'][c.strip().upper()]:.1f}%" for c in countries]
+        table.append(cells + ([f"{r['targets_in_range']:,}"] if targets else []))
     print_table(table)
     for r in df.to_dict("records"):
-        if r["top_cities"]:
-            print(f"{r['name']}: largest cities in range: {', '.join(r['top_cities'])}")
-    print("cities: GeoNames places over 15,000 people; some big cities' districts are listed as places of "
-          "their own, so population totals can count people twice", file=sys.stderr)
+        if r["cities"]:
+            listed = ", ".join(f"{c['name']} ({c['country']}, {c['population']:,}, {c['distance_km']:,.0f} km)"
+                               for c in r["cities"])
+            print(f"{r['name']}: largest cities in range{where}: {listed}")
+
+
+def _print_cities(town, countries: list[str]) -> None:
+    if town.empty:
+        print("no cities in range" + (f" in {', '.join(countries)}" if countries else ""))
+        return
+    table = [["CITY", "COUNTRY", "REGION", "POPULATION", "DISTANCE km", "NEAREST LAUNCH", "REACHED BY", "FROM"]]
+    for r in town.itertuples():
+        table.append([r.name, r.country, r.region, f"{r.population:,}", f"{r.distance_km:,.1f}", r.nearest_launch,
+                      ", ".join(r.systems), ", ".join(r.launches)])
+    print()
+    print_table(table)
+
+
+def _city_caveat(countries: list[str], raster: bool) -> str:
+    """What the city figures are, so nobody quotes them as more than they are."""
+    from ..coverage import sections_marked
+
+    note = "cities: GeoNames places of 15,000+ people"
+    note += ("; sections of a city (PPLX) are not counted" if sections_marked() else
+             "; this gazetteer does not mark city districts, so a big city's districts can count its people twice")
+    if countries:
+        note += f"; limited to {', '.join(c.strip().upper() for c in countries)} by GeoNames country code (WORLD: everywhere)"
+    if not raster:
+        note += "; people outside these towns are not counted: --population FILE.tif sums a population raster"
+    return note
 
 
 COMMANDS = {

@@ -139,9 +139,15 @@ def build_parser() -> Parser:
                 "covered area, area added over the first system, cities and population in range, country shares.")
     c.add_argument("systems", nargs="+", metavar="SYSTEM")
     _launch_args(c, required=True)
-    c.add_argument("--country", action="append", default=[], metavar="CODE", help="report the share of this country in range (ISO alpha-2/3 or name; repeatable)")
+    c.add_argument("--country", action="append", default=[], metavar="CODE", help="limit cities and population to this "
+                   "country and report its share in range (ISO alpha-2/3 or name; repeatable)")
     c.add_argument("--targets", metavar="FILE.csv", help="also count your own places (CSV name,lat,lon) in range")
-    c.add_argument("--top", type=int, default=5, help="how many most populous cities to list (default: 5)")
+    c.add_argument("--cities", type=int, metavar="N", help="also list the N most populous cities in range: name, "
+                   "country, region, population, distance from the nearest launch point, which systems and launch "
+                   "points reach it (with --csv: print this table instead of the systems)")
+    c.add_argument("--top", type=int, default=5, help="how many most populous cities to name per system (default: 5)")
+    c.add_argument("--population", metavar="FILE.tif", help="also sum people in range from a population GeoTIFF "
+                   "(WorldPop, GHS-POP, LandScan: people per cell), counting cut cells by the fraction covered")
     c.add_argument("--map", metavar="FILE.html", help="also draw the compared systems on a map")
     c.add_argument("--offline", action="store_true", help="with --map: self-contained offline map")
     c.add_argument("--json", action="store_true", help="print JSON for scripts")
