@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import shapely
+import shapely.affinity
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
@@ -73,26 +74,31 @@ class PopulationRaster:
         return cls(path=path, crs_wkt=crs.to_wkt(), geographic=bool(crs.is_geographic), bounds=bounds)
 
     def total(self, geometry: BaseGeometry) -> float:
-        """People inside ``geometry`` (RFC 7946 lon/lat): each cell's value times the fraction of it covered."""
+        """People inside ``geometry`` (RFC 7946 lon/lat): each cell's value times the fraction of it covered.
+
+        Each antimeridian-split part is summed on its own; on a geographic raster laid out past
+        ±180° (0..360, or 170..190 across the Pacific) a part is also tried shifted by ±360°.
+        """
         if geometry is None or geometry.is_empty:
             return 0.0
-        parts = [g for g in getattr(geometry, "geoms", [geometry]) if g.geom_type in ("Polygon", "MultiPolygon")]
-        shapes = [self._to_raster_crs(g) for g in parts]
+        parts = [g for g in getattr(geometry, "geoms", [geometry]) if g.geom_type == "Polygon"]
         box = shapely.box(*self.bounds)
-        shapes = [s for s in shapes if not s.is_empty and s.intersects(box)]
-        if not shapes:
-            return 0.0
+        shapes = []
+        for part in parts:
+            moved = self._to_raster_crs(part)
+            copies = [moved] if not self.geographic else [shapely.affinity.translate(moved, xoff=k * 360.0)
+                                                          for k in (-1, 0, 1)]
+            shapes += [c for c in copies if not c.is_empty and c.intersects(box)]
         return sum(self._sum(s) for s in shapes)
 
     def _to_raster_crs(self, geometry: BaseGeometry) -> BaseGeometry:
         from pyproj import CRS, Transformer
-        from shapely.ops import transform as apply
 
         target = CRS.from_wkt(self.crs_wkt)
         if target.equals(CRS.from_epsg(4326), ignore_axis_order=True):
             return geometry
-        transform = Transformer.from_crs(4326, target, always_xy=True).transform
-        moved = apply(transform, geometry)
+        transformer = Transformer.from_crs(4326, target, always_xy=True)
+        moved = shapely.transform(geometry, lambda x, y: transformer.transform(x, y), interleaved=False)
         return shapely.make_valid(moved) if not moved.is_valid else moved
 
     def _sum(self, geometry: BaseGeometry) -> float:
