@@ -15,7 +15,7 @@ import shapely
 from weaponsdb.catalog import load_catalog
 from weaponsdb import gazetteer
 from weaponsdb.coverage import (
-    REACH_COLUMNS, cities_in_range, compare, coverage_geometry, footprint, reach, reach_counts, read_targets,
+    REACH_COLUMNS, cities_in_range, compare, coverage_geometry, footprint, reach, reach_counts, read_targets, select,
     distance_matrix_km,
 )
 from weaponsdb.errors import InputError, UnknownNameError
@@ -364,6 +364,19 @@ def test_read_targets_place_names(tmp_path):
     assert lone[0].label == "Kharkiv"
 
 
+@pytest.mark.parametrize("header", [
+    "name,lat,lon", "city,latitude,longitude", "label,y,x", "City,Latitude,Lng", "NAME,LAT,LONG", "target,lat,lng",
+    "x,y,name",
+])
+def test_read_targets_header_spellings_keep_names_and_points(tmp_path, header):
+    columns = header.lower().split(",")
+    values = {"lat": "50.4501", "latitude": "50.4501", "y": "50.4501", "lon": "30.5234", "longitude": "30.5234",
+              "x": "30.5234", "lng": "30.5234", "long": "30.5234"}
+    row = ",".join(values.get(c, "Kyiv centre") for c in columns)
+    points = read_targets(write(tmp_path, f"{header}\n{row}\n"))
+    assert [(p.label, p.lat, p.lon) for p in points] == [("Kyiv centre", 50.4501, 30.5234)]
+
+
 @pytest.mark.parametrize("text, line, problem", [
     ("name,lat,lon\nA,50,30\nB,95,30\n", 3, "latitude"),
     ("name,lat,lon\nA,50,30\nB,,30\n", 3, "lat is empty"),
@@ -371,7 +384,8 @@ def test_read_targets_place_names(tmp_path):
     ("name,lat,lon\nA,50,30,7\n", 2, "4 fields"),
     ("name,lat,lon\nA,\"50,5\",30\n", 2, "decimal separator"),
     ("place\nKyiv\n\nNowhereville Zzz\n", 4, "unknown place"),
-    ("city,x,y\nKyiv,1,2\n", 1, "header"),
+    ("town,easting,northing\nKyiv,1,2\n", 1, "header"),
+    ("id,value\n1,2\n", 1, "header"),
     ("name,lat\nA,50\n", 1, "header"),
 ])
 def test_read_targets_bad_rows_name_file_and_line(tmp_path, text, line, problem):
@@ -422,3 +436,66 @@ def test_compare_cli_json_cities_and_city_table(run_cli):
     assert code == 0, err
     assert "CITIES UA" in out and "CITIES WORLD" in out and "REACHED BY" in out
     assert "limited to UA" in err and "--population" in err
+
+
+def test_reach_rows_carry_category_and_operators(catalog):
+    frame = reach([catalog.get("fath-360")], [BELGOROD], [KYIV])
+    assert list(frame.columns) == list(REACH_COLUMNS)
+    assert frame.loc[0, "operators"] == list(catalog.get("fath-360").operators)
+    assert frame.loc[0, "category"] == catalog.get("fath-360").category
+
+
+def test_select_by_operator_and_category(catalog):
+    every = list(catalog)
+    russian = select(every, operators=["Russia"])
+    assert russian and all("Russia" in s.operators for s in russian)
+    assert {s.id for s in select(every, operators=["RU"])} == {s.id for s in russian}
+    srbm = select(every, operators=["Russia"], categories=["srbm"])
+    assert srbm and all(s.category == "SRBM" and "Russia" in s.operators for s in srbm)
+    assert {s.id for s in srbm} < {s.id for s in russian}
+    with pytest.raises(UnknownNameError, match="Russia"):
+        select(every, operators=["Russa"])
+    with pytest.raises(UnknownNameError):
+        select(every, categories=["SRMB"])
+
+
+def test_reach_cli_several_targets_and_filters(run_cli, catalog):
+    code, out, err = run_cli("reach", "Kyiv", "Lviv", "Warsaw", "--from", "Belgorod", "--operator", "Russia", "--json")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert {r["target"] for r in rows} == {"Kyiv", "Lviv", "Warsaw"}
+    assert rows and all("Russia" in r["operators"] for r in rows)
+    russian = {s.id for s in catalog if "Russia" in s.operators}
+    assert {r["system"] for r in rows} == russian and len(rows) == 3 * len(russian)
+    code, out, err = run_cli("reach", "Kyiv", "--from", "Belgorod", "--operator", "Russia", "--category", "SRBM", "--csv")
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    assert lines[0].startswith("system,name,category,operators,") and all(",SRBM," in line for line in lines[1:])
+    code, out, err = run_cli("reach", "Kyiv", "--from", "Belgorod", "--operator", "Israel", "--category", "ICBM")
+    assert code == 2 and "no system matches" in err
+
+
+def test_reach_map_draws_targets_launches_and_geodesic_lines(run_cli, tmp_path):
+    code, out, err = run_cli("reach", "Kyiv", "Lviv", "--from", "Belgorod", "--from", "Kursk", "--system", "iskander-m",
+                             "-o", "reach.html")
+    assert code == 0, err
+    page = (tmp_path / "reach.html").read_text(encoding="utf-8")
+    assert page.count("reach-line") >= 4 and "reach-target" in page and "reach-launch" in page
+    assert "Belgorod → Kyiv" in page and "margin +70.3 km (in range)" in page
+    assert "out of range" in page  # Lviv is beyond 500 km
+    code, _, err = run_cli("reach", "Kyiv", "--from", "Belgorod", "-o", "reach.html")
+    assert code == 2 and "exists" in err.lower()
+    code, _, err = run_cli("reach", "Kyiv", "--from", "Belgorod", "-o", "reach.geojson")
+    assert code == 2 and ".html" in err and not (tmp_path / "reach.geojson").exists()
+
+
+def test_geodesic_line_follows_the_ellipsoid_and_crosses_the_dateline():
+    from weaponsdb.reachmap import geodesic_line
+
+    line = np.array(geodesic_line(-17.7, 178.0, 21.3, -157.8))  # Fiji to Honolulu
+    assert np.all(np.abs(np.diff(line[:, 1])) < 5)
+    assert line[-1, 1] == pytest.approx(360 - 157.8)
+    mid = line[len(line) // 2]
+    total = inv_km(-17.7, 178.0, 21.3, -157.8)
+    halves = inv_km(-17.7, 178.0, mid[0], mid[1]) + inv_km(mid[0], mid[1], 21.3, -157.8)
+    assert halves == pytest.approx(total, abs=1e-3)

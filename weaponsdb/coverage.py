@@ -24,7 +24,7 @@ from .model import Place, System
 from .points import parse_point
 
 REACH_COLUMNS = (
-    "system", "name", "launch", "launch_lat", "launch_lon", "target", "target_lat", "target_lon",
+    "system", "name", "category", "operators", "launch", "launch_lat", "launch_lon", "target", "target_lat", "target_lon",
     "distance_km", "min_range_km", "max_range_km", "in_range", "margin_km",
 )
 COMPARE_COLUMNS = (
@@ -97,6 +97,8 @@ def reach(systems, launches, targets, *, catalog=None) -> pd.DataFrame:
     frame = pd.DataFrame({
         "system": np.array([r.id for r in records], dtype=object)[s],
         "name": np.array([r.name for r in records], dtype=object)[s],
+        "category": np.array([r.category for r in records], dtype=object)[s],
+        "operators": _object_array([list(r.operators) for r in records])[s],
         "launch": np.array([p.label for p in launches], dtype=object)[l],
         "launch_lat": np.array([p.lat for p in launches])[l],
         "launch_lon": np.array([p.lon for p in launches])[l],
@@ -111,6 +113,46 @@ def reach(systems, launches, targets, *, catalog=None) -> pd.DataFrame:
     }, columns=list(REACH_COLUMNS))
     order = np.lexsort((-frame["margin_km"].to_numpy(), ~frame["in_range"].to_numpy()))
     return frame.iloc[order].reset_index(drop=True)
+
+
+def _object_array(values: list) -> np.ndarray:
+    """A 1-D object array of lists (np.array would make a 2-D array when the lists have equal lengths)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def select(systems: Sequence[System], *, operators: Sequence[str] = (), categories: Sequence[str] = ()) -> list[System]:
+    """The systems operated by any of ``operators`` and of any of ``categories`` (each filter only when given).
+
+    Operators match as the catalogue filter matches countries (names, ISO alpha-2/3, common
+    aliases); a name no system is operated by, or an unknown category, is an error with
+    suggestions rather than an empty table.
+    """
+    from .catalog import _country_key
+    from .catalog_checks import CATEGORIES
+    from .errors import UnknownNameError
+    from .matching import normalise, suggest
+
+    out = list(systems)
+    if categories:
+        known = {normalise(c) for c in CATEGORIES}
+        for c in categories:
+            if normalise(c) not in known:
+                raise UnknownNameError("category", c, suggest(c, CATEGORIES), "expected one of: " + ", ".join(CATEGORIES))
+        wanted = {normalise(c) for c in categories}
+        out = [s for s in out if normalise(s.category) in wanted]
+    if operators:
+        everyone = sorted({o for s in systems for o in s.operators})
+        keys = set()
+        for o in operators:
+            key = _country_key(o)
+            if key not in {normalise(e) for e in everyone}:
+                raise UnknownNameError("operator", o, suggest(o, everyone),
+                                       "expected a country that operates a catalogue system: " + ", ".join(everyone))
+            keys.add(key)
+        out = [s for s in out if keys & {normalise(o) for o in s.operators}]
+    return out
 
 
 def footprint(system: System, target):
@@ -337,14 +379,19 @@ def _ranges(records: Sequence[System]) -> tuple[np.ndarray, np.ndarray]:
             np.array([r.range.max_km for r in records], dtype=float))
 
 
-_EXPECTED = ("expected a UTF-8 CSV with a header row and columns name,lat,lon (decimal degrees or DMS) "
-             "or a single column place (place names or any point notation)")
-_LAT, _LON = ("lat", "latitude"), ("lon", "lng", "long", "longitude")
+_EXPECTED = ("expected a UTF-8 CSV with a header row and columns name,lat,lon (also city/label, latitude/y, "
+             "lng/longitude/x; decimal degrees or DMS) or a single column place (place names or any point notation)")
+_LAT, _LON = ("lat", "latitude", "y"), ("lon", "lng", "long", "longitude", "x")
+_NAME = ("name", "city", "label", "target")
 _COORD_CELL = re.compile(r"^[\d\s.°º'\"′″+\-NSEWnsewdms]*\d[\d\s.°º'\"′″+\-NSEWnsewdms]*$")
 
 
 def read_targets(path) -> list[Place]:
     """Targets from a CSV file (``--targets FILE.csv``): name,lat,lon columns, or one ``place`` column.
+
+    Header spellings people export with are all read: ``name/city/label/target``,
+    ``lat/latitude/y``, ``lon/lng/long/longitude/x`` (any case); a header with none of them is an
+    error, never a silent loss of names or points.
 
     A ``place`` (or lone ``name``) column takes anything parse_point reads, place names included;
     with both, ``name`` labels the place. Every bad row is reported as FILE:LINE so a long list
@@ -389,7 +436,7 @@ def _target_columns(header: list[str], path: Path, line: int) -> dict:
     def find(names):
         return next((header.index(n) for n in names if n in header), None)
 
-    columns = {"lat": find(_LAT), "lon": find(_LON), "name": find(("name", "label")), "place": find(("place",))}
+    columns = {"lat": find(_LAT), "lon": find(_LON), "name": find(_NAME), "place": find(("place",))}
     if columns["lat"] is not None and columns["lon"] is not None:
         if columns["name"] is None:
             columns["name"] = columns["place"]

@@ -145,7 +145,7 @@ def _targets(args: argparse.Namespace) -> list[Place]:
 
     targets = read_targets(args.targets) if args.targets else []
     if args.target:
-        targets = specs.points(args.target) + targets
+        targets = specs.points(list(args.target)) + targets
     if not targets:
         raise InputError("no target: give TARGET (a point or place) or --targets FILE.csv")
     return list(dict.fromkeys(targets))
@@ -157,29 +157,50 @@ def _one_of(args: argparse.Namespace, *flags: str) -> None:
 
 
 def cmd_reach(args: argparse.Namespace) -> int:
-    from ..coverage import reach
+    from ..coverage import reach, select
 
     _one_of(args, "json", "csv")
     catalog = _catalog(args)
-    systems = [catalog.get(n) for n in args.system]
+    named = [catalog.get(n) for n in args.system]
+    systems = select(named or list(catalog), operators=args.operator, categories=args.category)
+    if not systems:
+        raise InputError("no system matches these filters" + (f" among {', '.join(args.system)}" if args.system else ""))
     targets = _targets(args)
     if not args.launches:
+        if not named:
+            raise InputError("footprint mode needs --system SYSTEM (or give --from POINT to check reach from launch points)")
         return _footprint(args, catalog, systems, targets)
+    if args.output:
+        _reach_output(args.output)
     df = reach(systems, specs.points(args.launches), targets, catalog=catalog)
+    if args.output:
+        from ..export import write_atomic
+        from ..reachmap import reach_map
+
+        names = ", ".join(dict.fromkeys(t.label for t in targets))
+        m = reach_map(df, title=f"Reach of {names}")
+        print(f"map: {write_atomic(args.output, m.get_root().render(), force=args.force)}", file=sys.stderr)
     if args.json:
         return emit_json(json.loads(df.to_json(orient="records")))
     if args.csv:
-        sys.stdout.write(df.to_csv(index=False))
+        sys.stdout.write(df.assign(operators=df["operators"].map(";".join)).to_csv(index=False))
         return 0
     unit = args.units
-    table = [["SYSTEM", "FROM", "TARGET", f"DISTANCE {unit}", f"RANGE {unit}", "IN RANGE", f"MARGIN {unit}"]]
+    table = [["SYSTEM", "OPERATORS", "FROM", "TARGET", f"DISTANCE {unit}", f"RANGE {unit}", "IN RANGE", f"MARGIN {unit}"]]
     for r in df.itertuples():
         top = f"{convert(r.max_range_km, unit):,.0f}"
         rng = top if not r.min_range_km else f"{convert(r.min_range_km, unit):,.0f}-{top}"
-        table.append([r.name, r.launch, r.target, f"{convert(r.distance_km, unit):,.1f}", rng,
+        table.append([r.name, ", ".join(r.operators), r.launch, r.target, f"{convert(r.distance_km, unit):,.1f}", rng,
                       "yes" if r.in_range else "no", f"{convert(r.margin_km, unit):+,.1f}"])
     print_table(table)
     return 0
+
+
+def _reach_output(path: str) -> None:
+    """With --from, -o draws the reach map: only HTML, refused before any work rather than silently ignored."""
+    if Path(path).suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"reach map output {path!r} must end in .html (with --from, -o draws targets, launch points "
+                         "and the distances between them)", value=path, accepted=".html")
 
 
 def _footprint(args: argparse.Namespace, catalog: Catalog, systems: list[System], targets: list[Place]) -> int:

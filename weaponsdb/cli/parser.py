@@ -19,6 +19,7 @@ examples:
   weaponsdb ring iskander-m --from "50.6N 36.6E" -o iskander.geojson
   weaponsdb distance Belgorod Kyiv
   weaponsdb reach Kyiv --from Belgorod --system fath-360 --system iskander-m
+  weaponsdb reach Kyiv Lviv Warsaw --from Belgorod --operator Russia -o reach.html
   weaponsdb compare fath-360 iskander-m --from Belgorod --country UA
   weaponsdb render maps/fath-360-ukraine-border.toml
   weaponsdb check --catalog my-systems.csv
@@ -124,13 +125,19 @@ def build_parser() -> Parser:
     c.add_argument("--force", action="store_true", help="overwrite existing output files")
 
     c = command("reach", "which systems reach a target, and with what margin", "For each system and launch point: the "
-                "geodesic distance to TARGET, whether it is in range and the margin. Without --from, the launch "
+                "geodesic distance to each TARGET, whether it is in range and the margin. Without --from, the launch "
                 "footprint: the area from which each --system can reach TARGET.")
-    c.add_argument("target", nargs="?", metavar="TARGET", help="the target point or place")
-    c.add_argument("--targets", metavar="FILE.csv", help="many targets: CSV with name,lat,lon (or a column of place names)")
+    c.add_argument("target", nargs="*", metavar="TARGET", help="target points or places (several allowed)")
+    c.add_argument("--targets", metavar="FILE.csv", help="many targets: CSV with name,lat,lon (also city/label, "
+                   "latitude/y, lng/longitude/x) or a column of place names")
     _launch_args(c, required=False)
     c.add_argument("--system", action="append", default=[], metavar="SYSTEM", help="limit to these systems (repeatable; default all)")
-    c.add_argument("-o", "--output", metavar="FILE", help="footprint mode: write .geojson, .kml or .html")
+    c.add_argument("--operator", action="append", default=[], metavar="COUNTRY",
+                   help="only systems this country operates (name or ISO code; repeatable)")
+    c.add_argument("--category", action="append", default=[], metavar="CATEGORY",
+                   help="only systems of this category, e.g. SRBM, 'cruise missile' (repeatable)")
+    c.add_argument("-o", "--output", metavar="FILE", help="with --from: draw targets, launch points and distances on "
+                   "an HTML map; footprint mode: write .geojson, .kml or .html")
     c.add_argument("--offline", action="store_true", help="footprint mode with -o FILE.html: self-contained offline map")
     display_args(c, csv=True)
     c.add_argument("--force", action="store_true", help="overwrite an existing output file")
