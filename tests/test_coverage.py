@@ -471,7 +471,7 @@ def test_reach_cli_several_targets_and_filters(run_cli, catalog):
     assert code == 0, err
     lines = out.strip().splitlines()
     assert lines[0].startswith("system,name,category,operators,") and all(",SRBM," in line for line in lines[1:])
-    code, out, err = run_cli("reach", "Kyiv", "--from", "Belgorod", "--operator", "Israel", "--category", "ICBM")
+    code, out, err = run_cli("reach", "Kyiv", "--from", "Belgorod", "--operator", "Israel", "--category", "CRBM")
     assert code == 2 and "no system matches" in err
 
 
