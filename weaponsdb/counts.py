@@ -67,9 +67,14 @@ _SLACK_KM = 0.002
 
 
 def _sure_in(km: np.ndarray) -> np.ndarray:
-    """Dot products at or above which the geodesic distance is certainly <= ``km``."""
-    theta = np.maximum(np.asarray(km) - _SLACK_KM, 0.0) * 1000.0 / (K_HIGH * _R_M)
-    return np.where(theta >= np.pi, -1.0, np.cos(np.minimum(theta, np.pi)))
+    """Dot products at or above which the geodesic distance is certainly < ``km`` (inf: none).
+
+    A threshold within the slack of zero decides nothing: a target on the launch point has a
+    dot product of 1 yet is not closer than a zero minimum range, so it must go to Geod.inv.
+    """
+    km = np.asarray(km, dtype=float)
+    theta = np.maximum(km - _SLACK_KM, 0.0) * 1000.0 / (K_HIGH * _R_M)
+    return np.where(km <= _SLACK_KM, np.inf, np.where(theta >= np.pi, -1.0, np.cos(np.minimum(theta, np.pi))))
 
 
 def _sure_out(km: np.ndarray) -> np.ndarray:

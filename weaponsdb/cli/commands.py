@@ -339,7 +339,54 @@ def _city_caveat(countries: list[str], raster: bool) -> str:
     return note
 
 
+def cmd_count(args: argparse.Namespace) -> int:
+    from ..api import coverage_counts
+
+    _one_of(args, "json", "csv")
+    if args.scheduler and args.engine != "dask":
+        raise InputError("--scheduler needs --engine dask")
+    catalog = _catalog(args)
+    df = coverage_counts(args.systems, specs.points(args.launches), _count_targets(args.targets), engine=args.engine,
+                         scheduler=args.scheduler, population=args.population, catalog=catalog, progress=True)
+    if args.json:
+        rows = []
+        for launch, row in df.iterrows():
+            out: dict = {"launch": launch}
+            if args.population:
+                out["targets"] = {s: _plain(row["targets"][s]) for s in row["targets"].index}
+                out["population"] = {s: _plain(row["population"][s]) for s in row["population"].index}
+            else:
+                out["targets"] = {s: _plain(v) for s, v in row.items()}
+            rows.append(out)
+        return emit_json(rows)
+    flat = df.copy()
+    if args.population:
+        flat.columns = [f"{system}_{quantity}" if quantity == "population" else system for quantity, system in flat.columns]
+    if args.csv:
+        sys.stdout.write(flat.to_csv())
+        return 0
+    table = [["FROM", *[str(c) for c in flat.columns]]]
+    for launch, row in flat.iterrows():
+        table.append([launch, *[f"{v:,.0f}" for v in row]])
+    print_table(table)
+    return 0
+
+
+def _plain(value):
+    """numpy scalars as JSON numbers."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def _count_targets(path: str):
+    """A Parquet/CSV path goes to the engines as it is (read in blocks or partitions); anything else is refused."""
+    if Path(path).suffix.lower() not in (".parquet", ".pq", ".csv"):
+        raise InputError(f"targets file {path!r} must be .parquet or .csv with lat/lon columns", value=path,
+                         accepted=".parquet, .csv")
+    return path
+
+
 COMMANDS = {
     "list": cmd_list, "show": cmd_show, "check": cmd_check, "ring": cmd_ring, "distance": cmd_distance,
     "map": cmd_map, "render": cmd_render, "reach": cmd_reach, "compare": cmd_compare,
+    "count": cmd_count,
 }

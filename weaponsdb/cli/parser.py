@@ -21,6 +21,7 @@ examples:
   weaponsdb reach Kyiv --from Belgorod --system fath-360 --system iskander-m
   weaponsdb reach Kyiv Lviv Warsaw --from Belgorod --operator Russia -o reach.html
   weaponsdb compare fath-360 iskander-m --from Belgorod --country UA
+  weaponsdb count iskander-m kn-23 --from Belgorod --targets buildings.parquet --engine dask
   weaponsdb render maps/fath-360-ukraine-border.toml
   weaponsdb check --catalog my-systems.csv
 
@@ -160,6 +161,21 @@ def build_parser() -> Parser:
     c.add_argument("--json", action="store_true", help="print JSON for scripts")
     c.add_argument("--csv", action="store_true", help="print CSV")
     c.add_argument("--force", action="store_true", help="overwrite an existing map file")
+
+    c = command("count", "count targets in range at scale, exactly", "Count the targets (rows of a Parquet or CSV file "
+                "with lat/lon columns) each system reaches from each launch point, exactly as Geod.inv would judge "
+                "them. --engine dask spreads the file's partitions over a local cluster or the one at --scheduler.")
+    c.add_argument("systems", nargs="+", metavar="SYSTEM")
+    _launch_args(c, required=True)
+    c.add_argument("--targets", required=True, metavar="FILE", help="Parquet or CSV of target points (lat/latitude/y "
+                   "and lon/lng/longitude/x columns)")
+    c.add_argument("--population", metavar="COLUMN", help="also sum this column (people per target)")
+    c.add_argument("--engine", choices=("local", "dask"), default="local", help="local (default): blocks in this "
+                   "process; dask: partitions on a Dask cluster")
+    c.add_argument("--scheduler", metavar="ADDR", help="with --engine dask: a running scheduler, e.g. tcp://10.0.0.5:8786 "
+                   "(default: a small local cluster for this run)")
+    c.add_argument("--json", action="store_true", help="print JSON for scripts")
+    c.add_argument("--csv", action="store_true", help="print CSV")
     return p
 
 
