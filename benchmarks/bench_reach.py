@@ -54,9 +54,9 @@ def main():
                         help="time the per-system loop on the first N systems only and scale up")
     args = parser.parse_args()
 
-    records = list(load_catalog().systems())
-    lo = np.array([r["min_range_km"] or 0.0 for r in records])
-    hi = np.array([r["max_range_km"] for r in records])
+    records = list(load_catalog())
+    lo = np.array([r.range.min_km for r in records])
+    hi = np.array([r.range.max_km for r in records])
     table = cities()
     city_lat, city_lon = table["lat"], table["lon"]
     rng = np.random.default_rng(args.seed)

@@ -8,9 +8,9 @@ every curve, and hence the geodesic distance, is between ``K_LOW`` and ``K_HIGH`
 great-circle distance. A pair whose great-circle distance clears a range by that factor is
 decided by one dot product; only the thin band around each range goes to ``Geod.inv``.
 
-Per launch point the targets are sorted by angular distance once, so every system's range is a
-binary search and the uncertain band a contiguous slice: the cost hardly grows with the number
-of systems. The same kernel runs on each partition when Dask spreads targets over a cluster.
+Per launch point each target is binned once among the thresholds' certainty bounds (a binary
+search over a few hundred edges, not a sort of the targets), so the cost hardly grows with the
+number of systems. The same kernel runs on each partition when Dask spreads targets over a cluster.
 """
 
 from __future__ import annotations
@@ -84,50 +84,53 @@ def _sure_out(km: np.ndarray) -> np.ndarray:
 
 
 def count_block(launches: Sequence[Place], targets: Targets, lo_km: np.ndarray, hi_km: np.ndarray) -> np.ndarray:
-    """(launches, systems[, W]) sums of target weights with ``lo <= distance <= hi``, exact against Geod.inv."""
-    out = np.zeros((len(launches), len(hi_km), *targets.weight.shape[1:]))
-    if targets.lat.size == 0:
+    """(launches, systems[, W]) sums of target weights with ``lo <= distance <= hi``, exact against Geod.inv.
+
+    Every threshold's two certainty bounds become bin edges on the dot product; one binary search
+    per target over those few hundred edges and a weighted histogram give each threshold's
+    certain-in sum (no sort of the targets), and only targets in some threshold's band get an
+    exact distance. For threshold r, with band B and certainly-closer edge ``in(r)``:
+    ``sum(d <= r) = sum(dot >= in(r)) + sum(B, d <= r) - sum(B, dot >= in(r))``, because band
+    targets above ``in(r)`` are certainly within r and band targets below ``out(r)`` certainly not.
+    """
+    n = len(targets)
+    extra = targets.weight.shape[1:]
+    out = np.zeros((len(launches), len(hi_km), *extra))
+    if n == 0 or len(launches) == 0:
         return out
-    xyz = unit_vectors(targets.lat, targets.lon)
+    weights = targets.weight.reshape(n, -1)
     thresholds = np.concatenate([hi_km, lo_km])
     sure_in, sure_out = _sure_in(thresholds), _sure_out(thresholds)
+    edges = np.unique(np.concatenate([sure_in, sure_out]))
+    i_in, i_out = np.searchsorted(edges, sure_in), np.searchsorted(edges, sure_out)
+    # Bin b holds dot products with exactly b edges at or below them; threshold k's band is bins i_out+1..i_in.
+    cover = np.zeros(edges.size + 2, dtype=np.int64)
+    np.add.at(cover, i_out + 1, 1)
+    np.add.at(cover, np.maximum(i_in + 1, i_out + 1), -1)
+    band_bins = np.cumsum(cover)[: edges.size + 1] > 0
+    xyz = unit_vectors(targets.lat, targets.lon)
+    centres = unit_vectors([p.lat for p in launches], [p.lon for p in launches])
     for i, p in enumerate(launches):
-        dots = xyz @ unit_vectors([p.lat], [p.lon])[0]
-        order = np.argsort(-dots, kind="stable")
-        ascending = -dots[order]  # ascending angular distance
-        weights = targets.weight[order]
-        cum = np.concatenate([np.zeros((1, *weights.shape[1:])), np.cumsum(weights, axis=0)])
-        first = np.searchsorted(ascending, -sure_in, side="right")  # before: certainly within the threshold
-        last = np.searchsorted(ascending, -sure_out, side="left")  # from here: certainly beyond it
-        first = np.minimum(first, last)
-        exact = _exact_band(p, targets, order, first, last)
-        le, lt = _below(cum, weights, exact, first, last, thresholds)
-        out[i] = le[: len(hi_km)] - lt[len(hi_km):]
+        dots = xyz @ centres[i]
+        bins = np.searchsorted(edges, dots, side="right")
+        hist = np.column_stack([np.bincount(bins, weights=weights[:, k], minlength=edges.size + 1)
+                                for k in range(weights.shape[1])])
+        above = np.cumsum(hist[::-1], axis=0)[::-1]  # above[j]: weight in bins >= j
+        certain = np.vstack([above, np.zeros((1, weights.shape[1]))])[i_in + 1]
+        le, lt = certain.copy(), certain.copy()
+        band = np.flatnonzero(band_bins[bins])
+        if band.size:
+            d = distances_m(p.lat, p.lon, targets.lat[band], targets.lon[band]) / 1000.0
+            w = weights[band]
+            by_d = np.argsort(d)
+            cum_d = np.vstack([np.zeros((1, w.shape[1])), np.cumsum(w[by_d], axis=0)])
+            by_dot = np.argsort(dots[band])
+            cum_dot = np.vstack([np.zeros((1, w.shape[1])), np.cumsum(w[by_dot], axis=0)])
+            sure = cum_dot[-1] - cum_dot[np.searchsorted(dots[band][by_dot], sure_in, side="left")]
+            le += cum_d[np.searchsorted(d[by_d], thresholds, side="right")] - sure
+            lt += cum_d[np.searchsorted(d[by_d], thresholds, side="left")] - sure
+        out[i] = (le[: len(hi_km)] - lt[len(hi_km):]).reshape(len(hi_km), *extra)
     return out
-
-
-def _exact_band(p: Place, targets: Targets, order: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
-    """Exact distances (km) at the sorted positions inside any threshold's uncertain band, NaN elsewhere."""
-    exact = np.full(order.size, np.nan)
-    band = np.zeros(order.size + 1, dtype=np.int64)
-    np.add.at(band, first, 1)
-    np.add.at(band, last, -1)
-    positions = np.flatnonzero(np.cumsum(band)[:-1] > 0)
-    if positions.size:
-        idx = order[positions]
-        exact[positions] = distances_m(p.lat, p.lon, targets.lat[idx], targets.lon[idx]) / 1000.0
-    return exact
-
-
-def _below(cum, weights, exact, first, last, thresholds) -> tuple[np.ndarray, np.ndarray]:
-    """Weights with distance <= and < each threshold: the certain prefix plus the band's exact verdicts."""
-    le, lt = cum[first].copy(), cum[first].copy()
-    for k, (a, b, r) in enumerate(zip(first, last, thresholds, strict=True)):
-        if b > a:
-            d, w = exact[a:b], weights[a:b]
-            le[k] += w[d <= r].sum(axis=0)
-            lt[k] += w[d < r].sum(axis=0)
-    return le, lt
 
 
 def coverage_counts(systems: Sequence[System], launches: Sequence[Place], targets: Targets, *,
