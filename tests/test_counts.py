@@ -74,7 +74,7 @@ def test_exact_on_boundary_hugging_targets():
     expected = truth(usable, LAUNCHES, lat, lon)
     got = weaponsdb.coverage_counts(usable, LAUNCHES, np.column_stack([lat, lon]))
     assert np.array_equal(got.to_numpy(), expected)
-    assert 0 < expected.min() and expected.max() < lat.size  # both sides of the boundaries are populated
+    assert expected.min() > 0 and expected.max() < lat.size  # both sides of the boundaries are populated
 
 
 def test_exact_targets_on_the_boundary_and_at_the_launch_point():

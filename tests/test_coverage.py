@@ -12,11 +12,19 @@ import pyproj
 import pytest
 import shapely
 
-from weaponsdb.catalog import load_catalog
 from weaponsdb import gazetteer
+from weaponsdb.catalog import load_catalog
 from weaponsdb.coverage import (
-    REACH_COLUMNS, cities_in_range, compare, coverage_geometry, footprint, reach, reach_counts, read_targets, select,
+    REACH_COLUMNS,
+    cities_in_range,
+    compare,
+    coverage_geometry,
     distance_matrix_km,
+    footprint,
+    reach,
+    reach_counts,
+    read_targets,
+    select,
 )
 from weaponsdb.errors import InputError, UnknownNameError
 from weaponsdb.gazetteer import cities
@@ -476,7 +484,7 @@ def test_reach_cli_several_targets_and_filters(run_cli, catalog):
 
 
 def test_reach_map_draws_targets_launches_and_geodesic_lines(run_cli, tmp_path):
-    code, out, err = run_cli("reach", "Kyiv", "Lviv", "--from", "Belgorod", "--from", "Kursk", "--system", "iskander-m",
+    code, _out, err = run_cli("reach", "Kyiv", "Lviv", "--from", "Belgorod", "--from", "Kursk", "--system", "iskander-m",
                              "-o", "reach.html")
     assert code == 0, err
     page = (tmp_path / "reach.html").read_text(encoding="utf-8")

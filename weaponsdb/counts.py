@@ -387,7 +387,9 @@ def _dask_frame(dd, targets, population, blocksize: str):
         _population_column(names, population)
         if path.suffix.lower() == ".csv":
             return dd.read_csv(path, usecols=wanted, blocksize=blocksize), population
-        return dd.read_parquet(path, columns=wanted), population
+        # One partition per row group: dask's default merges a file's row groups into one partition,
+        # which leaves every worker but one idle on a single big file.
+        return dd.read_parquet(path, columns=wanted, split_row_groups=True), population
     t = targets_from(targets, population)
     data = {"lat": t.lat, "lon": t.lon}
     if population is not None:

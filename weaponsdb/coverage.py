@@ -92,16 +92,16 @@ def reach(systems, launches, targets, *, catalog=None) -> pd.DataFrame:
     dist = distance_matrix_km([p.lat for p in launches], [p.lon for p in launches],
                               [p.lat for p in targets], [p.lon for p in targets])
     ok = in_range_matrix(dist, lo, hi)
-    s, l, t = np.indices(ok.shape).reshape(3, -1)
-    d = dist[l, t]
+    s, li, t = np.indices(ok.shape).reshape(3, -1)
+    d = dist[li, t]
     frame = pd.DataFrame({
         "system": np.array([r.id for r in records], dtype=object)[s],
         "name": np.array([r.name for r in records], dtype=object)[s],
         "category": np.array([r.category for r in records], dtype=object)[s],
         "operators": _object_array([list(r.operators) for r in records])[s],
-        "launch": np.array([p.label for p in launches], dtype=object)[l],
-        "launch_lat": np.array([p.lat for p in launches])[l],
-        "launch_lon": np.array([p.lon for p in launches])[l],
+        "launch": np.array([p.label for p in launches], dtype=object)[li],
+        "launch_lat": np.array([p.lat for p in launches])[li],
+        "launch_lon": np.array([p.lon for p in launches])[li],
         "target": np.array([p.label for p in targets], dtype=object)[t],
         "target_lat": np.array([p.lat for p in targets])[t],
         "target_lon": np.array([p.lon for p in targets])[t],
@@ -207,7 +207,8 @@ def compare(systems, launches, *, countries=(), top: int = 5, targets=None, prog
     dist = distance_matrix_km([p.lat for p in points], [p.lon for p in points], table["lat"], table["lon"])
     own = _points(targets, "target") if targets else []
     if own:
-        own_dist = distance_matrix_km([p.lat for p in points], [p.lon for p in points], [t.lat for t in own], [t.lon for t in own])
+        own_dist = distance_matrix_km([p.lat for p in points], [p.lon for p in points],
+                                      [t.lat for t in own], [t.lon for t in own])
         own_reached = reach_counts(own_dist, lo, hi)[1]
     country_area = {code: area_km2(shape) for code, shape in outlines.items()}
     for code, area in country_area.items():
@@ -344,7 +345,8 @@ def _city(table: dict, j: int, distance_km: float, launch: str) -> dict:
     region = table.get("region")
     return {"name": str(table["name"][j]), "country": str(table["country"][j]),
             "region": str(region[j]) if region is not None else "", "population": int(table["population"][j]),
-            "lat": float(table["lat"][j]), "lon": float(table["lon"][j]), "distance_km": round(float(distance_km), 3), "launch": launch}
+            "lat": float(table["lat"][j]), "lon": float(table["lon"][j]),
+            "distance_km": round(float(distance_km), 3), "launch": launch}
 
 
 def _points(values, what: str) -> list[Place]:
@@ -363,11 +365,10 @@ def _records(systems, catalog, default_all: bool = True) -> list[System]:
     systems = list(systems or [])
     if not systems and not default_all:
         raise InputError("no systems given: at least one is needed")
-    if not systems or any(isinstance(s, str) for s in systems):
-        if catalog is None:
-            from .catalog import load_catalog
+    if (not systems or any(isinstance(s, str) for s in systems)) and catalog is None:
+        from .catalog import load_catalog
 
-            catalog = load_catalog()
+        catalog = load_catalog()
     if not systems:
         return list(catalog)
     return [s if isinstance(s, System) else catalog.get(s) for s in systems]

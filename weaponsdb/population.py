@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import shapely
 import shapely.affinity
 from shapely.geometry import mapping
@@ -98,7 +99,10 @@ class PopulationRaster:
         if target.equals(CRS.from_epsg(4326), ignore_axis_order=True):
             return geometry
         transformer = Transformer.from_crs(4326, target, always_xy=True)
-        moved = shapely.transform(geometry, lambda x, y: transformer.transform(x, y), interleaved=False)
+        def project(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            return transformer.transform(x, y)
+
+        moved = shapely.transform(geometry, project, interleaved=False)  # type: ignore[arg-type]
         return shapely.make_valid(moved) if not moved.is_valid else moved
 
     def _sum(self, geometry: BaseGeometry) -> float:

@@ -34,12 +34,12 @@ def geodesic_line(lat1: float, lon1: float, lat2: float, lon2: float, n: int = S
 
 
 def _pair_text(rows: pd.DataFrame) -> str:
-    first = rows.iloc[0]
+    first = rows.to_dict("records")[0]
     lines = [f"<b>{html.escape(str(first['launch']))} → {html.escape(str(first['target']))}</b>: "
-             f"{first['distance_km']:,.1f} km"]
-    for r in rows.itertuples():
-        verdict = "in range" if r.in_range else ("inside minimum range" if r.margin_km >= 0 else "out of range")
-        lines.append(f"{html.escape(str(r.name))}: margin {r.margin_km:+,.1f} km ({verdict})")
+             f"{float(first['distance_km']):,.1f} km"]
+    for name, ok, margin in zip(rows["name"], rows["in_range"], rows["margin_km"].astype(float), strict=True):
+        verdict = "in range" if ok else ("inside minimum range" if margin >= 0 else "out of range")
+        lines.append(f"{html.escape(str(name))}: margin {margin:+,.1f} km ({verdict})")
     return "<br>".join(lines)
 
 
@@ -53,7 +53,7 @@ def add_reach_layers(m: folium.Map, frame: pd.DataFrame, *, max_lines_per_pair: 
     if frame.empty:
         raise InputError("nothing to draw: the reach table is empty")
     lines = folium.FeatureGroup(name="Distances and margins", overlay=True, control=True, show=True)
-    for (launch, target), rows in frame.groupby(["launch", "target"], sort=False):
+    for _, rows in frame.groupby(["launch", "target"], sort=False):
         first = rows.iloc[0]
         ok = bool(rows["in_range"].any())
         path = geodesic_line(first["launch_lat"], first["launch_lon"], first["target_lat"], first["target_lon"])
@@ -83,7 +83,7 @@ def reach_map(frame: pd.DataFrame, *, title: str | None = None) -> folium.Map:
     """A map holding only the reach layers, zoomed to them (online OpenStreetMap tiles)."""
     m = folium.Map(tiles="OpenStreetMap", control_scale=True)
     if title:
-        m.get_root().html.add_child(folium.Element(
+        m.get_root().html.add_child(folium.Element(  # type: ignore[attr-defined]
             f'<div style="position:fixed;top:10px;left:50px;z-index:1000;background:#fff;padding:4px 8px;'
             f'font:14px sans-serif;border-radius:4px">{html.escape(title)}</div>'))
     add_reach_layers(m, frame)

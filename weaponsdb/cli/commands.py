@@ -12,6 +12,7 @@ import re
 import sys
 import unicodedata
 from pathlib import Path
+from typing import cast
 
 from .. import specs
 from ..catalog import Catalog, load_catalog
@@ -187,11 +188,12 @@ def cmd_reach(args: argparse.Namespace) -> int:
         return 0
     unit = args.units
     table = [["SYSTEM", "OPERATORS", "FROM", "TARGET", f"DISTANCE {unit}", f"RANGE {unit}", "IN RANGE", f"MARGIN {unit}"]]
-    for r in df.itertuples():
-        top = f"{convert(r.max_range_km, unit):,.0f}"
-        rng = top if not r.min_range_km else f"{convert(r.min_range_km, unit):,.0f}-{top}"
-        table.append([r.name, ", ".join(r.operators), r.launch, r.target, f"{convert(r.distance_km, unit):,.1f}", rng,
-                      "yes" if r.in_range else "no", f"{convert(r.margin_km, unit):+,.1f}"])
+    for r in df.to_dict("records"):
+        top = f"{convert(float(r['max_range_km']), unit):,.0f}"
+        rng = top if not r["min_range_km"] else f"{convert(float(r['min_range_km']), unit):,.0f}-{top}"
+        table.append([str(r["name"]), ", ".join(r["operators"]), str(r["launch"]), str(r["target"]),
+                      f"{convert(float(r['distance_km']), unit):,.1f}", rng, "yes" if r["in_range"] else "no",
+                      f"{convert(float(r['margin_km']), unit):+,.1f}"])
     print_table(table)
     return 0
 
@@ -359,15 +361,18 @@ def cmd_count(args: argparse.Namespace) -> int:
                 out["targets"] = {s: _plain(v) for s, v in row.items()}
             rows.append(out)
         return emit_json(rows)
-    flat = df.copy()
     if args.population:
-        flat.columns = [f"{system}_{quantity}" if quantity == "population" else system for quantity, system in flat.columns]
+        pairs = cast("list[tuple[str, str]]", df.columns.to_list())
+        labels = [f"{system}_population" if quantity == "population" else system for quantity, system in pairs]
+    else:
+        labels = [str(c) for c in df.columns]
+    flat = df.set_axis(labels, axis=1)
     if args.csv:
         sys.stdout.write(flat.to_csv())
         return 0
-    table = [["FROM", *[str(c) for c in flat.columns]]]
-    for launch, row in flat.iterrows():
-        table.append([launch, *[f"{v:,.0f}" for v in row]])
+    table = [["FROM", *labels]]
+    for launch, values in zip(flat.index, flat.to_numpy(), strict=True):
+        table.append([str(launch), *[f"{v:,.0f}" for v in values]])
     print_table(table)
     return 0
 
