@@ -22,7 +22,7 @@ _HOMES = {
     "Origin": "model",
     "map": "api", "save_html": "api", "rings": "api", "write_rings": "api", "range_ring": "api",
     "distance_km": "api", "distance": "api", "reach": "api", "compare": "api", "footprints": "api",
-    "parse_point": "api", "coverage_counts": "api", "cities_in_range": "coverage",
+    "parse_point": "api", "coverage_counts": "api", "cities_in_range": "api",
     "raster_population": "population",
     "parse_distance": "units", "area_km2": "geodesy",
     "WeaponsDBError": "errors", "InputError": "errors", "UnknownNameError": "errors", "CatalogError": "errors",
@@ -32,6 +32,7 @@ __all__ = ["__version__", *sorted(_HOMES)]
 
 if TYPE_CHECKING:
     from .api import (
+        cities_in_range,
         compare,
         coverage_counts,
         distance,
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
         write_rings,
     )
     from .catalog import Catalog, load_catalog
-    from .coverage import cities_in_range
     from .errors import CatalogError, DataError, InputError, OfflineError, UnknownNameError, WeaponsDBError
     from .geodesy import area_km2
     from .model import MapSpec, Origin, Place, RangeSpec, Source, System

@@ -104,12 +104,26 @@ def reach(systems: Systems, launches: Points, targets: Points, *, catalog: Catal
 
 
 def compare(systems: Systems, launches: Points, *, countries: Sequence[str] = (), top: int = 5,
-            targets: Points | None = None, catalog: Catalog | None = None) -> pd.DataFrame:
-    """One row per system: area reached from any launch point, added over the first, cities, country shares."""
+            targets: Points | None = None, population: str | Path | None = None,
+            catalog: Catalog | None = None) -> pd.DataFrame:
+    """One row per system: area reached from any launch point, added over the first, cities, country shares.
+
+    With ``countries`` the city and population figures cover those countries only (worldwide
+    ones in ``*_global`` columns); ``cities`` lists the ``top`` largest as dicts with distances.
+    ``population``: a GeoTIFF of people per cell, summed over each coverage as ``raster_population``.
+    """
     from .coverage import compare as table
 
     return table(specs.systems(systems, catalog), specs.points(launches), countries=countries, top=top,
-                 targets=specs.points(targets) if targets else None)
+                 targets=specs.points(targets) if targets else None, population=population)
+
+
+def cities_in_range(systems: Systems, launches: Points, *, countries: Sequence[str] = (), top: int | None = None,
+                    catalog: Catalog | None = None) -> pd.DataFrame:
+    """Every city any of the systems reaches, most populous first: country, region, distance, which systems and launch points."""
+    from .coverage import cities_in_range as table
+
+    return table(specs.systems(systems, catalog), specs.points(launches), countries=countries, top=top)
 
 
 def coverage_counts(systems: Systems, launches, targets, *, engine: str = "local", scheduler=None, population=None,

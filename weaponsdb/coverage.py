@@ -311,12 +311,12 @@ def _city_table(countries) -> tuple[dict, np.ndarray]:
     """
     from .gazetteer import cities
 
-    table = cities()
-    pplx = table.get("pplx")
+    full = cities()
+    table = {k: np.asarray(full[k]) for k in ("name", "country", "lat", "lon", "population", "region") if k in full}
+    pplx = full.get("pplx")
     if pplx is not None and np.any(pplx):
         keep = ~np.asarray(pplx, dtype=bool)
-        table = {k: (np.asarray(v)[keep] if len(v) == len(keep) else v) for k, v in table.items()
-                 if k != "alternatenames"}
+        table = {k: v[keep] for k, v in table.items()}
     codes = {_iso2(c) for c in countries}
     in_country = np.isin(table["country"], list(codes)) if codes else np.ones(len(table["lat"]), dtype=bool)
     return table, in_country
