@@ -507,3 +507,12 @@ def test_geodesic_line_follows_the_ellipsoid_and_crosses_the_dateline():
     total = inv_km(-17.7, 178.0, 21.3, -157.8)
     halves = inv_km(-17.7, 178.0, mid[0], mid[1]) + inv_km(mid[0], mid[1], 21.3, -157.8)
     assert halves == pytest.approx(total, abs=1e-3)
+
+
+def test_offline_reach_map_needs_no_network(run_cli, tmp_path):
+    from weaponsdb.offline import external_refs
+
+    code, _, err = run_cli("reach", "Kyiv", "--from", "Belgorod", "--system", "fath-360", "-o", "off.html", "--offline")
+    assert code == 0, err
+    page = (tmp_path / "off.html").read_text(encoding="utf-8")
+    assert external_refs(page) == [] and "reach-line" in page and "tile.openstreetmap" not in page

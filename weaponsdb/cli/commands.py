@@ -176,11 +176,11 @@ def cmd_reach(args: argparse.Namespace) -> int:
     df = reach(systems, specs.points(args.launches), targets, catalog=catalog)
     if args.output:
         from ..export import write_atomic
-        from ..reachmap import reach_map
+        from ..reachmap import reach_map, render
 
         names = ", ".join(dict.fromkeys(t.label for t in targets))
-        m = reach_map(df, title=f"Reach of {names}")
-        print(f"map: {write_atomic(args.output, m.get_root().render(), force=args.force)}", file=sys.stderr)
+        m = reach_map(df, title=f"Reach of {names}", offline=args.offline)
+        print(f"map: {write_atomic(args.output, render(m, offline=args.offline), force=args.force)}", file=sys.stderr)
     if args.json:
         return emit_json(json.loads(df.to_json(orient="records")))
     if args.csv:

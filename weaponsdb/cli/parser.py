@@ -139,7 +139,7 @@ def build_parser() -> Parser:
                    help="only systems of this category, e.g. SRBM, 'cruise missile' (repeatable)")
     c.add_argument("-o", "--output", metavar="FILE", help="with --from: draw targets, launch points and distances on "
                    "an HTML map; footprint mode: write .geojson, .kml or .html")
-    c.add_argument("--offline", action="store_true", help="footprint mode with -o FILE.html: self-contained offline map")
+    c.add_argument("--offline", action="store_true", help="with -o FILE.html: self-contained offline map")
     display_args(c, csv=True)
     c.add_argument("--force", action="store_true", help="overwrite an existing output file")
 
