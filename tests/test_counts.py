@@ -117,6 +117,10 @@ def test_every_input_shape_gives_the_same_table(tmp_path):
             assert (got - base).abs().to_numpy().max() <= 1  # a round trip through metres may move a point 1e-9 deg
         else:
             assert got.equals(base), type(targets)
+    sites = gpd.GeoDataFrame({"label": ["Belgorod", "Kursk"]}, crs=4326,
+                             geometry=gpd.points_from_xy(launches["lon"], launches["lat"])).to_crs(3857)
+    from_gdf = weaponsdb.coverage_counts(systems, sites, np.column_stack([lat, lon]))
+    assert list(from_gdf.index) == ["Belgorod", "Kursk"] and from_gdf.equals(base)
     three = weaponsdb.coverage_counts(["fath-360"], ["Belgorod"], ["Kharkiv", "Kyiv", "50.0,36.2"])
     assert three.to_numpy().tolist() == [[2]]
 
@@ -182,6 +186,8 @@ def test_dask_equals_local_on_a_local_cluster(tmp_path, dask_client):
         assert got.equals(local), type(targets)
     plain = weaponsdb.coverage_counts(SYSTEMS, LAUNCHES, str(csv), engine="dask", scheduler=dask_client)
     assert plain.equals(local["targets"])
+    by_address = weaponsdb.coverage_counts(SYSTEMS, LAUNCHES, path, engine="dask", scheduler=dask_client.scheduler.address)
+    assert by_address.equals(local["targets"])
 
 
 def test_count_cli(tmp_path, run_cli):
