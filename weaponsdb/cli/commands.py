@@ -268,7 +268,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                 flat[col] = flat[col].map(lambda v: json.dumps(v, ensure_ascii=False))
         sys.stdout.write(flat.to_csv(index=False))
         return 0
-    _print_compare(df, args.country, bool(targets))
+    _print_compare(df, args.country, bool(targets), args.top)
     if town is not None:
         _print_cities(town, args.country)
     print(_city_caveat(args.country, raster=args.population is not None), file=sys.stderr)
@@ -288,7 +288,7 @@ def _compare_map(args: argparse.Namespace, catalog: Catalog, df, systems: list[S
     print(f"map: {save_html(build_map(spec, added=added), args.map, force=args.force)}", file=sys.stderr)
 
 
-def _print_compare(df, countries: list[str], targets: bool) -> None:
+def _print_compare(df, countries: list[str], targets: bool, named: int) -> None:
     codes = "+".join(c.strip().upper() for c in countries)
     where = f" {codes}" if countries else ""
     head = ["SYSTEM", "RANGE km", "AREA km²", "ADDED km²", "OVERLAP km²", f"CITIES{where}", f"POPULATION{where}"]
@@ -311,7 +311,7 @@ def _print_compare(df, countries: list[str], targets: bool) -> None:
     for r in df.to_dict("records"):
         if r["cities"]:
             listed = ", ".join(f"{c['name']} ({c['country']}, {c['population']:,}, {c['distance_km']:,.0f} km)"
-                               for c in r["cities"])
+                               for c in r["cities"][:named])
             print(f"{r['name']}: largest cities in range{where}: {listed}")
 
 
