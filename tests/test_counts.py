@@ -210,6 +210,9 @@ def test_count_cli(tmp_path, run_cli):
     assert code == 0 and out.splitlines()[0] == "launch,iskander-m"
     code, _, err = run_cli("count", "iskander-m", "--from", "Belgorod", "--targets", "t.parquet", "--scheduler", "tcp://x:1")
     assert code == 2 and "--engine dask" in err
+    code, _, err = run_cli("count", "iskander-m", "--from", "Belgorod", "--targets", "t.parquet", "--engine", "dask",
+                           "--scheduler", "bogus://x")
+    assert code == 2 and "cannot reach the Dask scheduler" in err and len(err.strip().splitlines()) == 1
     code, _, err = run_cli("count", "iskander-m", "--from", "Belgorod", "--targets", "t.geojson")
     assert code == 2 and ".parquet or .csv" in err
 

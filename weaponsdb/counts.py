@@ -341,7 +341,13 @@ def dask_counts(systems: Sequence[System], launches: Sequence[Place], targets, *
     if isinstance(scheduler, Client):
         client = scheduler
     elif scheduler:
-        client = owned = Client(scheduler)
+        from .errors import InputError
+
+        try:
+            client = owned = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise InputError(f"cannot reach the Dask scheduler at {scheduler!r} ({exc}): expected the address "
+                             "a running scheduler prints, e.g. tcp://10.0.0.5:8786") from None
     else:
         cluster = LocalCluster(n_workers=min(4, _cpus()), threads_per_worker=1, host="127.0.0.1",
                                dashboard_address=None, processes=True)
