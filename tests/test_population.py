@@ -20,6 +20,7 @@ import numpy as np
 import pyproj
 import pytest
 import rasterio
+import rasterio.windows
 from rasterio.transform import from_origin
 
 from weaponsdb.coverage import compare, coverage_geometry
@@ -221,3 +222,37 @@ def test_open_reads_no_pixels_and_outside_coverage_is_zero(tmp_path):
     assert raster.geographic and raster.bounds == pytest.approx((30.0, 50.0, 31.0, 51.0))
     far = coverage_geometry(system("s", 50.0), [Place(-33.9, 18.4, "Cape Town")])
     assert raster.total(far) == 0.0
+
+
+def test_reads_only_the_window_it_needs(tmp_path):
+    """A global 0.005° raster (72,000 x 36,000 cells, 10 GB as float32) sums a 50 km ring in a small process.
+
+    The file is sparse (GDAL SPARSE_OK: unwritten tiles cost nothing on disk and read as 0), so
+    only the tiles around the ring hold data; peak memory of a fresh process shows that no more
+    than a window around the ring was read.
+    """
+    import subprocess
+    import sys
+
+    path = tmp_path / "global.tif"
+    width, height, cell = 72_000, 36_000, 0.005
+    profile = {"driver": "GTiff", "height": height, "width": width, "count": 1, "dtype": "float32", "crs": "EPSG:4326",
+               "transform": from_origin(-180.0, 90.0, cell, cell), "tiled": True, "blockxsize": 512, "blockysize": 512,
+               "compress": "deflate", "sparse_ok": True}
+    col, row = int((30.5 + 180) / cell) - 300, int((90 - 50.5) / cell) - 300
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(np.full((1, 600, 600), 2.0, dtype="float32"), window=rasterio.windows.Window(col, row, 600, 600))
+    assert path.stat().st_size < 5_000_000
+    script = (
+        "import resource, sys\n"
+        "from weaponsdb.coverage import coverage_geometry\n"
+        "from weaponsdb.model import Place, RangeSpec, System\n"
+        "from weaponsdb.population import raster_population\n"
+        "ring = coverage_geometry(System(id='s', name='s', range=RangeSpec(max_km=50.0)), [Place(50.5, 30.5, 'c')])\n"
+        "print(raster_population(ring, sys.argv[1]), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=300, check=True)
+    total, peak_mib = out.stdout.split()
+    cells_in_ring = math.pi * 50.0**2 / ((cell * 111.32 * math.cos(math.radians(50.5))) * (cell * 110.6))
+    assert float(total) == pytest.approx(2.0 * cells_in_ring, rel=0.01)
+    assert int(peak_mib) < 600, f"peak {peak_mib} MiB: the raster was read far beyond the ring's window"
