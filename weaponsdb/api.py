@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from . import specs
 from .catalog import Catalog
 from .model import Place
@@ -155,15 +153,14 @@ def coverage_counts(systems: Systems, launches, targets, *, engine: str = "local
         total = counts.local_file_counts(chosen, points, targets, population=population, progress=progress)
     else:
         data = counts.targets_from(_in_memory(counts, targets), population)
-        lo, hi = counts.ranges(chosen)
-        total = np.zeros((len(points), len(chosen), *data.weight.shape[1:]))
-        for start in range(0, len(data), 1 << 20):
-            total += counts.count_block(points, data.slice(start, start + (1 << 20)), lo, hi)
+        return counts.coverage_counts(chosen, points, data, quantities=quantities)
     return counts.frame(total, chosen, points, quantities)
 
 
 def _in_memory(counts, targets):
     """Targets as given when the engines take them directly; points in any notation become an (N, 2) array."""
+    import numpy as np
+
     if counts.is_file(targets) or isinstance(targets, np.ndarray) or hasattr(targets, "columns") \
             or hasattr(targets, "npartitions"):
         return targets

@@ -134,16 +134,17 @@ def count_block(launches: Sequence[Place], targets: Targets, lo_km: np.ndarray, 
 
 
 def coverage_counts(systems: Sequence[System], launches: Sequence[Place], targets: Targets, *,
-                    block: int = 1 << 20) -> pd.DataFrame:
+                    block: int = 1 << 20, quantities: Sequence[str] = ()) -> pd.DataFrame:
     """One row per launch point, one column per system (in the order given): target weights in range.
 
-    ``block`` bounds how many targets are handled at once, so memory stays flat for any input size.
+    ``block`` bounds how many targets are handled at once, so memory stays flat for any input size;
+    ``quantities`` names the weight columns of 2-D weights (see :func:`frame`).
     """
     lo, hi = ranges(systems)
     total = np.zeros((len(launches), len(systems), *targets.weight.shape[1:]))
     for start in range(0, len(targets), block):
         total += count_block(launches, targets.slice(start, start + block), lo, hi)
-    return frame(total, systems, launches)
+    return frame(total, systems, launches, quantities)
 
 
 def ranges(systems: Sequence[System]) -> tuple[np.ndarray, np.ndarray]:

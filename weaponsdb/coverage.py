@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from .counts import LAT_NAMES, LON_NAMES
 from .errors import InputError
 from .geodesy import area_km2, distances_m, ring
 from .model import Place, System
@@ -382,7 +383,7 @@ def _ranges(records: Sequence[System]) -> tuple[np.ndarray, np.ndarray]:
 
 _EXPECTED = ("expected a UTF-8 CSV with a header row and columns name,lat,lon (also city/label, latitude/y, "
              "lng/longitude/x; decimal degrees or DMS) or a single column place (place names or any point notation)")
-_LAT, _LON = ("lat", "latitude", "y"), ("lon", "lng", "long", "longitude", "x")
+_LAT, _LON = LAT_NAMES, LON_NAMES
 _NAME = ("name", "city", "label", "target")
 _COORD_CELL = re.compile(r"^[\d\s.°º'\"′″+\-NSEWnsewdms]*\d[\d\s.°º'\"′″+\-NSEWnsewdms]*$")
 
