@@ -4,6 +4,7 @@ Distances come from ``pyproj.Geod(ellps="WGS84").inv`` called here, never from t
 test; areas are checked against the inclusion-exclusion identity and a spherical-cap estimate.
 """
 
+import json
 import math
 
 import numpy as np
@@ -11,10 +12,19 @@ import pyproj
 import pytest
 import shapely
 
+from weaponsdb import gazetteer
 from weaponsdb.catalog import load_catalog
 from weaponsdb.coverage import (
-    REACH_COLUMNS, compare, coverage_geometry, footprint, reach, reach_counts, read_targets,
+    REACH_COLUMNS,
+    cities_in_range,
+    compare,
+    coverage_geometry,
     distance_matrix_km,
+    footprint,
+    reach,
+    reach_counts,
+    read_targets,
+    select,
 )
 from weaponsdb.errors import InputError, UnknownNameError
 from weaponsdb.gazetteer import cities
@@ -221,8 +231,94 @@ def test_compare_cities_against_brute_force():
         assert row.cities_in_range == hit.sum() > 0
         assert row.population_in_range == c["population"][hit].sum()
         order = np.argsort(-c["population"][hit], kind="stable")[:4]
-        assert row.top_cities == [f"{c['name'][hit][i]} ({c['country'][hit][i]})" for i in order]
-    assert "Kyiv (UA)" in table.loc[0, "top_cities"] and "Kyiv (UA)" not in table.loc[1, "top_cities"]
+        assert [(x["name"], x["country"], x["population"]) for x in row.cities] == [
+            (c["name"][hit][i], c["country"][hit][i], c["population"][hit][i]) for i in order]
+        for x in row.cities:
+            j = np.flatnonzero((c["lat"] == x["lat"]) & (c["lon"] == x["lon"]))[0]
+            reaching = [k for k in range(len(launches)) if lo <= d[k, j] <= hi]
+            assert x["distance_km"] == pytest.approx(min(d[k, j] for k in reaching), abs=1e-3)
+            assert x["launch"] in [launches[k].label for k in reaching]
+    assert "Kyiv" in [x["name"] for x in table.loc[0, "cities"]]
+    assert "Kyiv" not in [x["name"] for x in table.loc[1, "cities"]]
+
+
+def brute_force_cities(systems, launches, country=None, pplx=None):
+    """Mask of gazetteer rows any system reaches from any launch point, by Geod.inv called here."""
+    c = cities()
+    d = inv_km(np.array([p.lat for p in launches])[:, None], np.array([p.lon for p in launches])[:, None],
+               c["lat"][None], c["lon"][None])
+    hit = np.zeros(len(c["lat"]), dtype=bool)
+    for s in systems:
+        hit |= ((d >= s.range.min_km) & (d <= s.range.max_km)).any(axis=0)
+    if country:
+        hit &= c["country"] == country
+    if pplx is not None:
+        hit &= ~pplx
+    return c, d, hit
+
+
+def test_country_limits_cities_and_population_and_keeps_global_figures():
+    belgorod_to_kyiv = system("reach-kyiv", 500.0)
+    table = compare([belgorod_to_kyiv], [BELGOROD], countries=["Ukraine"], top=50)
+    c, _, ua = brute_force_cities([belgorod_to_kyiv], [BELGOROD], country="UA")
+    _, _, world = brute_force_cities([belgorod_to_kyiv], [BELGOROD])
+    row = table.iloc[0]
+    assert row["cities_in_range"] == ua.sum() > 0 and row["population_in_range"] == c["population"][ua].sum()
+    assert row["cities_in_range_global"] == world.sum() > ua.sum()
+    assert row["population_in_range_global"] == c["population"][world].sum()
+    assert {x["country"] for x in row["cities"]} == {"UA"}
+    assert "Belgorod" not in [x["name"] for x in row["cities"]]
+    assert "cities_in_range_global" not in compare([belgorod_to_kyiv], [BELGOROD]).columns
+
+
+@pytest.fixture
+def marked_sections(monkeypatch):
+    """The gazetteer with a PPLX flag (as GeoNames feature codes give it): every fifth Ukrainian place a section."""
+    table = dict(cities())
+    pplx = np.zeros(len(table["lat"]), dtype=bool)
+    pplx[np.flatnonzero(table["country"] == "UA")[1::5]] = True
+    table["pplx"] = pplx
+    table["region"] = np.array([f"R{i % 7}" for i in range(len(pplx))], dtype=object)
+    monkeypatch.setattr(gazetteer, "cities", lambda: table)
+    return table
+
+
+def test_sections_of_cities_are_never_counted(marked_sections):
+    pplx = marked_sections["pplx"]
+    wide = system("wide", 900.0)
+    table = compare([wide], [KYIV], countries=["UA"], top=10_000)
+    c, _, hit = brute_force_cities([wide], [KYIV], country="UA", pplx=pplx)
+    row = table.iloc[0]
+    assert row["cities_in_range"] == hit.sum() and row["population_in_range"] == c["population"][hit].sum()
+    sections = set(zip(c["lat"][pplx], c["lon"][pplx]))
+    assert sections and not sections & {(x["lat"], x["lon"]) for x in row["cities"]}
+    assert len(row["cities"]) == hit.sum()
+    town = cities_in_range([wide], [KYIV], countries=["UA"])
+    assert len(town) == hit.sum() and not sections & set(zip(town["lat"], town["lon"]))
+    assert set(town["region"]) <= {f"R{i}" for i in range(7)} and town["region"].iloc[0]
+
+
+def test_city_table_names_reaching_systems_and_launch_points():
+    near, far = system("near", 100.0), system("far", 900.0, 300.0)
+    launches = [BELGOROD, Place(46.48, 30.73, "Odesa")]
+    town = cities_in_range([near, far], launches, top=40)
+    assert list(town.columns) == ["name", "country", "region", "population", "lat", "lon", "distance_km",
+                                  "nearest_launch", "systems", "launches"]
+    assert (np.diff(town["population"].to_numpy()) <= 0).all() and len(town) == 40
+    c = cities()
+    d = inv_km(np.array([p.lat for p in launches])[:, None], np.array([p.lon for p in launches])[:, None],
+               c["lat"][None], c["lon"][None])
+    for r in town.itertuples():
+        j = np.flatnonzero((c["lat"] == r.lat) & (c["lon"] == r.lon))[0]
+        assert r.distance_km == pytest.approx(d[:, j].min(), abs=1e-3)
+        assert r.nearest_launch == launches[int(d[:, j].argmin())].label
+        for s in (near, far):
+            reaches = [p.label for k, p in enumerate(launches) if s.range.min_km <= d[k, j] <= s.range.max_km]
+            assert (s.id in r.systems) == bool(reaches)
+        assert set(r.launches) == {p.label for k, p in enumerate(launches)
+                                   if any(s.range.min_km <= d[k, j] <= s.range.max_km for s in (near, far))}
+    kharkiv = town[town["name"] == "Kharkiv"].iloc[0]
+    assert kharkiv["systems"] == ["near", "far"] and "Odesa" in kharkiv["launches"]
 
 
 def test_country_share():
@@ -276,6 +372,19 @@ def test_read_targets_place_names(tmp_path):
     assert lone[0].label == "Kharkiv"
 
 
+@pytest.mark.parametrize("header", [
+    "name,lat,lon", "city,latitude,longitude", "label,y,x", "City,Latitude,Lng", "NAME,LAT,LONG", "target,lat,lng",
+    "x,y,name",
+])
+def test_read_targets_header_spellings_keep_names_and_points(tmp_path, header):
+    columns = header.lower().split(",")
+    values = {"lat": "50.4501", "latitude": "50.4501", "y": "50.4501", "lon": "30.5234", "longitude": "30.5234",
+              "x": "30.5234", "lng": "30.5234", "long": "30.5234"}
+    row = ",".join(values.get(c, "Kyiv centre") for c in columns)
+    points = read_targets(write(tmp_path, f"{header}\n{row}\n"))
+    assert [(p.label, p.lat, p.lon) for p in points] == [("Kyiv centre", 50.4501, 30.5234)]
+
+
 @pytest.mark.parametrize("text, line, problem", [
     ("name,lat,lon\nA,50,30\nB,95,30\n", 3, "latitude"),
     ("name,lat,lon\nA,50,30\nB,,30\n", 3, "lat is empty"),
@@ -283,7 +392,8 @@ def test_read_targets_place_names(tmp_path):
     ("name,lat,lon\nA,50,30,7\n", 2, "4 fields"),
     ("name,lat,lon\nA,\"50,5\",30\n", 2, "decimal separator"),
     ("place\nKyiv\n\nNowhereville Zzz\n", 4, "unknown place"),
-    ("city,x,y\nKyiv,1,2\n", 1, "header"),
+    ("town,easting,northing\nKyiv,1,2\n", 1, "header"),
+    ("id,value\n1,2\n", 1, "header"),
     ("name,lat\nA,50\n", 1, "header"),
 ])
 def test_read_targets_bad_rows_name_file_and_line(tmp_path, text, line, problem):
@@ -312,3 +422,97 @@ def test_read_targets_missing_or_empty_file(tmp_path):
         path = tmp_path / "latin1.csv"
         path.write_bytes("place\nK\xf6ln\n".encode("latin-1"))
         read_targets(path)
+
+
+def test_compare_cli_json_cities_and_city_table(run_cli):
+    code, out, err = run_cli("compare", "fath-360", "iskander-m", "--from", "Belgorod", "--country", "UA", "--json",
+                             "--top", "3")
+    assert code == 0, err
+    rows = json.loads(out)
+    for row in rows:
+        assert len(row["cities"]) == 3
+        assert all({"name", "country", "population", "distance_km"} <= set(c) for c in row["cities"])
+        assert {c["country"] for c in row["cities"]} == {"UA"}
+        assert row["population_in_range"] < row["population_in_range_global"]
+    code, out, err = run_cli("compare", "fath-360", "iskander-m", "--from", "Belgorod", "--country", "UA", "--csv",
+                             "--cities", "4")
+    assert code == 0, err
+    head, *lines = out.strip().splitlines()
+    assert head.split(",")[:4] == ["name", "country", "region", "population"] and len(lines) == 4
+    assert lines[0].startswith("Kyiv,UA,") and lines[0].endswith("iskander-m,Belgorod")
+    code, out, err = run_cli("compare", "fath-360", "--from", "Belgorod", "--country", "UA", "--cities", "2")
+    assert code == 0, err
+    assert "CITIES UA" in out and "CITIES WORLD" in out and "REACHED BY" in out
+    assert "limited to UA" in err and "--population" in err
+
+
+def test_reach_rows_carry_category_and_operators(catalog):
+    frame = reach([catalog.get("fath-360")], [BELGOROD], [KYIV])
+    assert list(frame.columns) == list(REACH_COLUMNS)
+    assert frame.loc[0, "operators"] == list(catalog.get("fath-360").operators)
+    assert frame.loc[0, "category"] == catalog.get("fath-360").category
+
+
+def test_select_by_operator_and_category(catalog):
+    every = list(catalog)
+    russian = select(every, operators=["Russia"])
+    assert russian and all("Russia" in s.operators for s in russian)
+    assert {s.id for s in select(every, operators=["RU"])} == {s.id for s in russian}
+    srbm = select(every, operators=["Russia"], categories=["srbm"])
+    assert srbm and all(s.category == "SRBM" and "Russia" in s.operators for s in srbm)
+    assert {s.id for s in srbm} < {s.id for s in russian}
+    with pytest.raises(UnknownNameError, match="Russia"):
+        select(every, operators=["Russa"])
+    with pytest.raises(UnknownNameError):
+        select(every, categories=["SRMB"])
+
+
+def test_reach_cli_several_targets_and_filters(run_cli, catalog):
+    code, out, err = run_cli("reach", "Kyiv", "Lviv", "Warsaw", "--from", "Belgorod", "--operator", "Russia", "--json")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert {r["target"] for r in rows} == {"Kyiv", "Lviv", "Warsaw"}
+    assert rows and all("Russia" in r["operators"] for r in rows)
+    russian = {s.id for s in catalog if "Russia" in s.operators}
+    assert {r["system"] for r in rows} == russian and len(rows) == 3 * len(russian)
+    code, out, err = run_cli("reach", "Kyiv", "--from", "Belgorod", "--operator", "Russia", "--category", "SRBM", "--csv")
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    assert lines[0].startswith("system,name,category,operators,") and all(",SRBM," in line for line in lines[1:])
+    code, out, err = run_cli("reach", "Kyiv", "--from", "Belgorod", "--operator", "Israel", "--category", "CRBM")
+    assert code == 2 and "no system matches" in err
+
+
+def test_reach_map_draws_targets_launches_and_geodesic_lines(run_cli, tmp_path):
+    code, _out, err = run_cli("reach", "Kyiv", "Lviv", "--from", "Belgorod", "--from", "Kursk", "--system", "iskander-m",
+                             "-o", "reach.html")
+    assert code == 0, err
+    page = (tmp_path / "reach.html").read_text(encoding="utf-8")
+    assert page.count("reach-line") >= 4 and "reach-target" in page and "reach-launch" in page
+    assert "Belgorod → Kyiv" in page and "margin +70.3 km (in range)" in page
+    assert "out of range" in page  # Lviv is beyond 500 km
+    code, _, err = run_cli("reach", "Kyiv", "--from", "Belgorod", "-o", "reach.html")
+    assert code == 2 and "exists" in err.lower()
+    code, _, err = run_cli("reach", "Kyiv", "--from", "Belgorod", "-o", "reach.geojson")
+    assert code == 2 and ".html" in err and not (tmp_path / "reach.geojson").exists()
+
+
+def test_geodesic_line_follows_the_ellipsoid_and_crosses_the_dateline():
+    from weaponsdb.reachmap import geodesic_line
+
+    line = np.array(geodesic_line(-17.7, 178.0, 21.3, -157.8))  # Fiji to Honolulu
+    assert np.all(np.abs(np.diff(line[:, 1])) < 5)
+    assert line[-1, 1] == pytest.approx(360 - 157.8)
+    mid = line[len(line) // 2]
+    total = inv_km(-17.7, 178.0, 21.3, -157.8)
+    halves = inv_km(-17.7, 178.0, mid[0], mid[1]) + inv_km(mid[0], mid[1], 21.3, -157.8)
+    assert halves == pytest.approx(total, abs=1e-3)
+
+
+def test_offline_reach_map_needs_no_network(run_cli, tmp_path):
+    from weaponsdb.offline import external_refs
+
+    code, _, err = run_cli("reach", "Kyiv", "--from", "Belgorod", "--system", "fath-360", "-o", "off.html", "--offline")
+    assert code == 0, err
+    page = (tmp_path / "off.html").read_text(encoding="utf-8")
+    assert external_refs(page) == [] and "reach-line" in page and "tile.openstreetmap" not in page

@@ -22,7 +22,8 @@ _HOMES = {
     "Origin": "model",
     "map": "api", "save_html": "api", "figure": "api", "save_figure": "api", "rings": "api", "write_rings": "api", "range_ring": "api",
     "distance_km": "api", "distance": "api", "reach": "api", "compare": "api", "footprints": "api",
-    "parse_point": "api",
+    "parse_point": "api", "coverage_counts": "api", "cities_in_range": "api",
+    "raster_population": "population",
     "parse_distance": "units", "area_km2": "geodesy",
     "WeaponsDBError": "errors", "InputError": "errors", "UnknownNameError": "errors", "CatalogError": "errors",
     "DataError": "errors", "OfflineError": "errors",
@@ -31,7 +32,9 @@ __all__ = ["__version__", *sorted(_HOMES)]
 
 if TYPE_CHECKING:
     from .api import (
+        cities_in_range,
         compare,
+        coverage_counts,
         distance,
         distance_km,
         figure,
@@ -49,6 +52,7 @@ if TYPE_CHECKING:
     from .errors import CatalogError, DataError, InputError, OfflineError, UnknownNameError, WeaponsDBError
     from .geodesy import area_km2
     from .model import MapSpec, Origin, Place, RangeSpec, Source, System
+    from .population import raster_population
     from .units import parse_distance
 
 

@@ -126,12 +126,70 @@ def reach(systems: Systems, launches: Points, targets: Points, *, catalog: Catal
 
 
 def compare(systems: Systems, launches: Points, *, countries: Sequence[str] = (), top: int = 5,
-            targets: Points | None = None, catalog: Catalog | None = None) -> pd.DataFrame:
-    """One row per system: area reached from any launch point, added over the first, cities, country shares."""
+            targets: Points | None = None, population: str | Path | None = None,
+            catalog: Catalog | None = None) -> pd.DataFrame:
+    """One row per system: area reached from any launch point, added over the first, cities, country shares.
+
+    With ``countries`` the city and population figures cover those countries only (worldwide
+    ones in ``*_global`` columns); ``cities`` lists the ``top`` largest as dicts with distances.
+    ``population``: a GeoTIFF of people per cell, summed over each coverage as ``raster_population``.
+    """
     from .coverage import compare as table
 
     return table(specs.systems(systems, catalog), specs.points(launches), countries=countries, top=top,
-                 targets=specs.points(targets) if targets else None)
+                 targets=specs.points(targets) if targets else None, population=population)
+
+
+def cities_in_range(systems: Systems, launches: Points, *, countries: Sequence[str] = (), top: int | None = None,
+                    catalog: Catalog | None = None) -> pd.DataFrame:
+    """Every city any of the systems reaches, most populous first: country, region, distance, which systems and launch points."""
+    from .coverage import cities_in_range as table
+
+    return table(specs.systems(systems, catalog), specs.points(launches), countries=countries, top=top)
+
+
+def coverage_counts(systems: Systems, launches, targets, *, engine: str = "local", scheduler=None, population=None,
+                    catalog: Catalog | None = None, progress: bool = False) -> pd.DataFrame:
+    """How many targets each system reaches from each launch point: one row per launch point, one column per system.
+
+    Exact against ``Geod.inv`` (``min <= distance <= max`` on WGS84) but several times faster: a
+    proven spherical bound decides most pairs and only the band near each range is solved on the
+    ellipsoid. ``targets`` and ``launches`` may be an (N, 2) array of lat, lon, a DataFrame with
+    lat/lon columns (or latitude/lng/x/y...), a GeoDataFrame of points, or points in any notation;
+    ``targets`` may also be a Parquet or CSV path, read in blocks so memory stays flat.
+    ``engine="dask"`` runs the same kernel on every ``dask.dataframe`` partition, on a small local
+    cluster or on ``scheduler`` (an address or a ``distributed.Client``), with the same counts.
+    ``population`` (a column name, or one value per target) adds people: the columns become a
+    (quantity, system) MultiIndex, ``df["targets"]`` and ``df["population"]``.
+    """
+    from . import counts
+    from .errors import InputError
+
+    if engine not in ("local", "dask"):
+        raise InputError(f"unknown engine {engine!r}: expected 'local' or 'dask'")
+    chosen = specs.systems(systems, catalog)
+    points = counts.launches_from(launches)
+    quantities = ("targets", "population") if population is not None else ()
+    if engine == "dask":
+        total = counts.dask_counts(chosen, points, _in_memory(counts, targets), population=population,
+                                   scheduler=scheduler, progress=progress)
+    elif counts.is_file(targets):
+        total = counts.local_file_counts(chosen, points, targets, population=population, progress=progress)
+    else:
+        data = counts.targets_from(_in_memory(counts, targets), population)
+        return counts.coverage_counts(chosen, points, data, quantities=quantities)
+    return counts.frame(total, chosen, points, quantities)
+
+
+def _in_memory(counts, targets):
+    """Targets as given when the engines take them directly; points in any notation become an (N, 2) array."""
+    import numpy as np
+
+    if counts.is_file(targets) or isinstance(targets, np.ndarray) or hasattr(targets, "columns") \
+            or hasattr(targets, "npartitions"):
+        return targets
+    places = specs.points(targets)
+    return np.array([[p.lat, p.lon] for p in places], dtype=float).reshape(-1, 2)
 
 
 def footprints(systems: Systems, targets: Points, *, catalog: Catalog | None = None) -> gpd.GeoDataFrame:

@@ -18,19 +18,22 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from .counts import LAT_NAMES, LON_NAMES
 from .errors import InputError
 from .geodesy import area_km2, distances_m, ring
 from .model import Place, System
 from .points import parse_point
 
 REACH_COLUMNS = (
-    "system", "name", "launch", "launch_lat", "launch_lon", "target", "target_lat", "target_lon",
+    "system", "name", "category", "operators", "launch", "launch_lat", "launch_lon", "target", "target_lat", "target_lon",
     "distance_km", "min_range_km", "max_range_km", "in_range", "margin_km",
 )
 COMPARE_COLUMNS = (
     "system", "name", "max_range_km", "area_km2", "added_km2", "overlap_km2",
-    "cities_in_range", "population_in_range", "top_cities", "country_share",
+    "cities_in_range", "population_in_range", "cities", "country_share",
 )
+CITY_COLUMNS = ("name", "country", "region", "population", "lat", "lon", "distance_km", "nearest_launch", "systems",
+                "launches")
 #: Booleans evaluated at once by reach_counts: bounds its memory whatever the input size.
 BLOCK = 1 << 23
 
@@ -90,14 +93,16 @@ def reach(systems, launches, targets, *, catalog=None) -> pd.DataFrame:
     dist = distance_matrix_km([p.lat for p in launches], [p.lon for p in launches],
                               [p.lat for p in targets], [p.lon for p in targets])
     ok = in_range_matrix(dist, lo, hi)
-    s, l, t = np.indices(ok.shape).reshape(3, -1)
-    d = dist[l, t]
+    s, li, t = np.indices(ok.shape).reshape(3, -1)
+    d = dist[li, t]
     frame = pd.DataFrame({
         "system": np.array([r.id for r in records], dtype=object)[s],
         "name": np.array([r.name for r in records], dtype=object)[s],
-        "launch": np.array([p.label for p in launches], dtype=object)[l],
-        "launch_lat": np.array([p.lat for p in launches])[l],
-        "launch_lon": np.array([p.lon for p in launches])[l],
+        "category": np.array([r.category for r in records], dtype=object)[s],
+        "operators": _object_array([list(r.operators) for r in records])[s],
+        "launch": np.array([p.label for p in launches], dtype=object)[li],
+        "launch_lat": np.array([p.lat for p in launches])[li],
+        "launch_lon": np.array([p.lon for p in launches])[li],
         "target": np.array([p.label for p in targets], dtype=object)[t],
         "target_lat": np.array([p.lat for p in targets])[t],
         "target_lon": np.array([p.lon for p in targets])[t],
@@ -109,6 +114,46 @@ def reach(systems, launches, targets, *, catalog=None) -> pd.DataFrame:
     }, columns=list(REACH_COLUMNS))
     order = np.lexsort((-frame["margin_km"].to_numpy(), ~frame["in_range"].to_numpy()))
     return frame.iloc[order].reset_index(drop=True)
+
+
+def _object_array(values: list) -> np.ndarray:
+    """A 1-D object array of lists (np.array would make a 2-D array when the lists have equal lengths)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def select(systems: Sequence[System], *, operators: Sequence[str] = (), categories: Sequence[str] = ()) -> list[System]:
+    """The systems operated by any of ``operators`` and of any of ``categories`` (each filter only when given).
+
+    Operators match as the catalogue filter matches countries (names, ISO alpha-2/3, common
+    aliases); a name no system is operated by, or an unknown category, is an error with
+    suggestions rather than an empty table.
+    """
+    from .catalog import _country_key
+    from .catalog_checks import CATEGORIES
+    from .errors import UnknownNameError
+    from .matching import normalise, suggest
+
+    out = list(systems)
+    if categories:
+        known = {normalise(c) for c in CATEGORIES}
+        for c in categories:
+            if normalise(c) not in known:
+                raise UnknownNameError("category", c, suggest(c, CATEGORIES), "expected one of: " + ", ".join(CATEGORIES))
+        wanted = {normalise(c) for c in categories}
+        out = [s for s in out if normalise(s.category) in wanted]
+    if operators:
+        everyone = sorted({o for s in systems for o in s.operators})
+        keys = set()
+        for o in operators:
+            key = _country_key(o)
+            if key not in {normalise(e) for e in everyone}:
+                raise UnknownNameError("operator", o, suggest(o, everyone),
+                                       "expected a country that operates a catalogue system: " + ", ".join(everyone))
+            keys.add(key)
+        out = [s for s in out if keys & {normalise(o) for o in s.operators}]
+    return out
 
 
 def footprint(system: System, target):
@@ -128,65 +173,181 @@ def coverage_geometry(system: System, launches):
 
 
 def compare(systems, launches, *, countries=(), top: int = 5, targets=None, progress: bool = False,
-            catalog=None) -> pd.DataFrame:
+            catalog=None, population=None) -> pd.DataFrame:
     """One row per system (in the order given) over what it reaches from any of the launch points.
 
     Areas are ellipsoidal; ``added_km2`` and ``overlap_km2`` are measured against the first
-    system, so the table reads as "what each alternative adds to the first". City counts use
-    exact distances from a launches x cities matrix computed once for all systems.
+    system, so the table reads as "what each alternative adds to the first". City figures use
+    exact distances from a launches x cities matrix computed once for all systems; sections of a
+    city (GeoNames PPLX) are never counted, so a city's districts do not count its people twice.
+    With ``countries``, ``cities_in_range``, ``population_in_range`` and ``cities`` cover only
+    those countries (a quoted "people in range of X in Ukraine" must not include Moscow); the
+    worldwide figures stay in ``*_global`` columns. ``cities`` lists the ``top`` most populous
+    cities in range as dicts (name, country, region, population, lat, lon, distance_km, launch): the
+    distance is from the nearest launch point that reaches the city.
     ``country_share`` maps each requested country, upper-cased as typed, to the fraction of its
     area covered. With ``targets`` (the user's own places), ``targets_in_range`` counts them too.
+    With ``population`` (a GeoTIFF of people per cell), ``raster_population`` sums it over the
+    coverage (inside the countries' outlines when countries are given; ``raster_population_global``
+    then holds the whole coverage).
     ``progress`` shows a bar on a terminal: unions and country overlays take a while for many systems.
     ``attrs["coverage"]`` holds each row's coverage geometry, so a map of the comparison reuses it.
     """
     from .countries import country_geometry
-    from .gazetteer import cities
 
     outlines = {str(c).strip().upper(): country_geometry(c) for c in countries}
     records = _records(systems, catalog, default_all=False)
     lo, hi = _ranges(records)
     points = _points(launches, "launch point")
-    table = cities()
+    raster = None
+    if population is not None:
+        from .population import PopulationRaster
+
+        raster = PopulationRaster.open(population)
+    table, in_country = _city_table(countries)
     dist = distance_matrix_km([p.lat for p in points], [p.lon for p in points], table["lat"], table["lon"])
-    _, reached = reach_counts(dist, lo, hi)
     own = _points(targets, "target") if targets else []
     if own:
-        own_dist = distance_matrix_km([p.lat for p in points], [p.lon for p in points], [t.lat for t in own], [t.lon for t in own])
+        own_dist = distance_matrix_km([p.lat for p in points], [p.lon for p in points],
+                                      [t.lat for t in own], [t.lon for t in own])
         own_reached = reach_counts(own_dist, lo, hi)[1]
     country_area = {code: area_km2(shape) for code, shape in outlines.items()}
     for code, area in country_area.items():
         if area <= 0:
             raise InputError(f"country {code!r} is too small to have an outline in the 1:50m country data, "
                              "so its share cannot be measured: expected a larger country")
+    inside = shapely.union_all(list(outlines.values())) if outlines else None
     first, rows, geometries = None, [], []
     from tqdm import tqdm
 
-    steps = tqdm(zip(records, reached, hi), total=len(records), desc="comparing", unit="system",
+    steps = tqdm(records, total=len(records), desc="comparing", unit="system",
                  disable=None if progress else True, leave=False)
-    for i, (record, hit, max_km) in enumerate(steps):
+    for i, record in enumerate(steps):
         geom = coverage_geometry(record, points)
         geometries.append(geom)
         first = first if i else geom
         area = area_km2(geom)
-        index = np.flatnonzero(hit)
-        rows.append({
+        hit, nearest_km, nearest_launch = _nearest_reaching(dist, record)
+        local = hit & in_country
+        index = np.flatnonzero(local)
+        row = {
             "system": record.id,
             "name": record.name,
-            "max_range_km": float(max_km),
+            "max_range_km": float(record.range.max_km),
             "area_km2": area,
             "added_km2": 0.0 if i == 0 else area_km2(shapely.difference(geom, first)),
             "overlap_km2": area if i == 0 else area_km2(shapely.intersection(geom, first)),
             "cities_in_range": int(index.size),
             "population_in_range": int(table["population"][index].sum()),
-            "top_cities": [f"{table['name'][j]} ({table['country'][j]})" for j in index[:max(0, top)]],
+            "cities": [_city(table, j, nearest_km[j], points[nearest_launch[j]].label) for j in index[:max(0, top)]],
             "country_share": {code: area_km2(shapely.intersection(geom, shape)) / country_area[code]
                               for code, shape in outlines.items()},
-        })
+        }
+        if outlines:
+            row["cities_in_range_global"] = int(np.count_nonzero(hit))
+            row["population_in_range_global"] = int(table["population"][hit].sum())
+        if raster is not None:
+            row["raster_population"] = raster.total(geom if inside is None else shapely.intersection(geom, inside))
+            if inside is not None:
+                row["raster_population_global"] = raster.total(geom)
         if own:
-            rows[-1]["targets_in_range"] = int(own_reached[i].sum())
-    frame = pd.DataFrame(rows, columns=list(COMPARE_COLUMNS) + (["targets_in_range"] if own else []))
+            row["targets_in_range"] = int(own_reached[i].sum())
+        rows.append(row)
+    extra = (["cities_in_range_global", "population_in_range_global"] if outlines else []) \
+        + (["raster_population"] + (["raster_population_global"] if outlines else []) if raster is not None else []) \
+        + (["targets_in_range"] if own else [])
+    frame = pd.DataFrame(rows, columns=list(COMPARE_COLUMNS) + extra)
     frame.attrs["coverage"] = geometries
     return frame
+
+
+def cities_in_range(systems, launches, *, countries=(), top: int | None = None, catalog=None) -> pd.DataFrame:
+    """One row per city that any of the systems reaches from any launch point, most populous first.
+
+    Columns: name, country, region, population, lat, lon, distance_km and nearest_launch (the nearest
+    launch point, whether or not it is itself in range), systems (ids reaching the city) and
+    launches (labels of the launch points from which at least one system reaches it). PPLX
+    sections are left out and ``countries`` limits the rows as in :func:`compare`.
+    """
+    for c in countries:
+        from .countries import country_geometry
+
+        country_geometry(c)
+    records = _records(systems, catalog, default_all=False)
+    points = _points(launches, "launch point")
+    table, in_country = _city_table(countries)
+    dist = distance_matrix_km([p.lat for p in points], [p.lon for p in points], table["lat"], table["lon"])
+    ok = in_range_matrix(dist, *_ranges(records)) & in_country  # (systems, launches, cities)
+    index = np.flatnonzero(ok.any(axis=(0, 1)))[: None if top is None else max(0, top)]
+    nearest = dist[:, index].argmin(axis=0) if index.size else np.zeros(0, dtype=int)
+    ids = np.array([r.id or r.name for r in records], dtype=object)
+    labels = np.array([p.label for p in points], dtype=object)
+    region = table.get("region")
+    return pd.DataFrame({
+        "name": table["name"][index],
+        "country": table["country"][index],
+        "region": region[index] if region is not None else np.full(index.size, "", dtype=object),
+        "population": table["population"][index],
+        "lat": table["lat"][index],
+        "lon": table["lon"][index],
+        "distance_km": dist[nearest, index],
+        "nearest_launch": labels[nearest],
+        "systems": [list(ids[ok[:, :, j].any(axis=1)]) for j in index],
+        "launches": [list(labels[ok[:, :, j].any(axis=0)]) for j in index],
+    }, columns=list(CITY_COLUMNS))
+
+
+def sections_marked() -> bool:
+    """Whether the gazetteer flags sections of populated places (PPLX), so compare() can leave them out."""
+    from .gazetteer import cities
+
+    return cities().get("pplx") is not None
+
+
+def _city_table(countries) -> tuple[dict, np.ndarray]:
+    """The gazetteer without PPLX sections (when it marks them), and which rows lie in ``countries``.
+
+    Rows stay most populous first. A country is matched by GeoNames' country code, which is what
+    the gazetteer records; no countries means every row.
+    """
+    from .gazetteer import cities
+
+    full = cities()
+    table = {k: np.asarray(full[k]) for k in ("name", "country", "lat", "lon", "population", "region") if k in full}
+    pplx = full.get("pplx")
+    if pplx is not None and np.any(pplx):
+        keep = ~np.asarray(pplx, dtype=bool)
+        table = {k: v[keep] for k, v in table.items()}
+    codes = {_iso2(c) for c in countries}
+    in_country = np.isin(table["country"], list(codes)) if codes else np.ones(len(table["lat"]), dtype=bool)
+    return table, in_country
+
+
+def _iso2(text: str) -> str:
+    """GeoNames' two-letter code of a country as the outlines resolve it (code, alpha-3 or name)."""
+    from . import countries as atlas
+    from .gazetteer import country_code
+
+    atlas.country_geometry(text)
+    feature = atlas._index().get(str(text).strip().casefold())
+    code = feature["properties"]["iso_a2"] if feature else None
+    return str(code or country_code(str(text)) or str(text).strip().upper())
+
+
+def _nearest_reaching(dist: np.ndarray, record: System) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per city: reached at all, the distance (km) to the nearest launch point that reaches it, and that point."""
+    ok = in_range_matrix(dist, record.range.min_km, record.range.max_km)[0]
+    masked = np.where(ok, dist, np.inf)
+    nearest = masked.argmin(axis=0)
+    return ok.any(axis=0), masked[nearest, np.arange(dist.shape[1])], nearest
+
+
+def _city(table: dict, j: int, distance_km: float, launch: str) -> dict:
+    region = table.get("region")
+    return {"name": str(table["name"][j]), "country": str(table["country"][j]),
+            "region": str(region[j]) if region is not None else "", "population": int(table["population"][j]),
+            "lat": float(table["lat"][j]), "lon": float(table["lon"][j]),
+            "distance_km": round(float(distance_km), 3), "launch": launch}
 
 
 def _points(values, what: str) -> list[Place]:
@@ -205,11 +366,10 @@ def _records(systems, catalog, default_all: bool = True) -> list[System]:
     systems = list(systems or [])
     if not systems and not default_all:
         raise InputError("no systems given: at least one is needed")
-    if not systems or any(isinstance(s, str) for s in systems):
-        if catalog is None:
-            from .catalog import load_catalog
+    if (not systems or any(isinstance(s, str) for s in systems)) and catalog is None:
+        from .catalog import load_catalog
 
-            catalog = load_catalog()
+        catalog = load_catalog()
     if not systems:
         return list(catalog)
     return [s if isinstance(s, System) else catalog.get(s) for s in systems]
@@ -221,14 +381,19 @@ def _ranges(records: Sequence[System]) -> tuple[np.ndarray, np.ndarray]:
             np.array([r.range.max_km for r in records], dtype=float))
 
 
-_EXPECTED = ("expected a UTF-8 CSV with a header row and columns name,lat,lon (decimal degrees or DMS) "
-             "or a single column place (place names or any point notation)")
-_LAT, _LON = ("lat", "latitude"), ("lon", "lng", "long", "longitude")
+_EXPECTED = ("expected a UTF-8 CSV with a header row and columns name,lat,lon (also city/label, latitude/y, "
+             "lng/longitude/x; decimal degrees or DMS) or a single column place (place names or any point notation)")
+_LAT, _LON = LAT_NAMES, LON_NAMES
+_NAME = ("name", "city", "label", "target")
 _COORD_CELL = re.compile(r"^[\d\s.°º'\"′″+\-NSEWnsewdms]*\d[\d\s.°º'\"′″+\-NSEWnsewdms]*$")
 
 
 def read_targets(path) -> list[Place]:
     """Targets from a CSV file (``--targets FILE.csv``): name,lat,lon columns, or one ``place`` column.
+
+    Header spellings people export with are all read: ``name/city/label/target``,
+    ``lat/latitude/y``, ``lon/lng/long/longitude/x`` (any case); a header with none of them is an
+    error, never a silent loss of names or points.
 
     A ``place`` (or lone ``name``) column takes anything parse_point reads, place names included;
     with both, ``name`` labels the place. Every bad row is reported as FILE:LINE so a long list
@@ -273,7 +438,7 @@ def _target_columns(header: list[str], path: Path, line: int) -> dict:
     def find(names):
         return next((header.index(n) for n in names if n in header), None)
 
-    columns = {"lat": find(_LAT), "lon": find(_LON), "name": find(("name", "label")), "place": find(("place",))}
+    columns = {"lat": find(_LAT), "lon": find(_LON), "name": find(_NAME), "place": find(("place",))}
     if columns["lat"] is not None and columns["lon"] is not None:
         if columns["name"] is None:
             columns["name"] = columns["place"]

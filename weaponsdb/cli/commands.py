@@ -12,6 +12,7 @@ import re
 import sys
 import unicodedata
 from pathlib import Path
+from typing import cast
 
 from .. import specs
 from ..catalog import Catalog, load_catalog
@@ -151,7 +152,7 @@ def _targets(args: argparse.Namespace) -> list[Place]:
 
     targets = read_targets(args.targets) if args.targets else []
     if args.target:
-        targets = specs.points(args.target) + targets
+        targets = specs.points(list(args.target)) + targets
     if not targets:
         raise InputError("no target: give TARGET (a point or place) or --targets FILE.csv")
     return list(dict.fromkeys(targets))
@@ -163,29 +164,51 @@ def _one_of(args: argparse.Namespace, *flags: str) -> None:
 
 
 def cmd_reach(args: argparse.Namespace) -> int:
-    from ..coverage import reach
+    from ..coverage import reach, select
 
     _one_of(args, "json", "csv")
     catalog = _catalog(args)
-    systems = [catalog.get(n) for n in args.system]
+    named = [catalog.get(n) for n in args.system]
+    systems = select(named or list(catalog), operators=args.operator, categories=args.category)
+    if not systems:
+        raise InputError("no system matches these filters" + (f" among {', '.join(args.system)}" if args.system else ""))
     targets = _targets(args)
     if not args.launches:
+        if not named:
+            raise InputError("footprint mode needs --system SYSTEM (or give --from POINT to check reach from launch points)")
         return _footprint(args, catalog, systems, targets)
+    if args.output:
+        _reach_output(args.output)
     df = reach(systems, specs.points(args.launches), targets, catalog=catalog)
+    if args.output:
+        from ..export import write_atomic
+        from ..reachmap import reach_map, render
+
+        names = ", ".join(dict.fromkeys(t.label for t in targets))
+        m = reach_map(df, title=f"Reach of {names}", offline=args.offline)
+        print(f"map: {write_atomic(args.output, render(m, offline=args.offline), force=args.force)}", file=sys.stderr)
     if args.json:
         return emit_json(json.loads(df.to_json(orient="records")))
     if args.csv:
-        sys.stdout.write(df.to_csv(index=False))
+        sys.stdout.write(df.assign(operators=df["operators"].map(";".join)).to_csv(index=False))
         return 0
     unit = args.units
-    table = [["SYSTEM", "FROM", "TARGET", f"DISTANCE {unit}", f"RANGE {unit}", "IN RANGE", f"MARGIN {unit}"]]
-    for r in df.itertuples():
-        top = f"{convert(r.max_range_km, unit):,.0f}"
-        rng = top if not r.min_range_km else f"{convert(r.min_range_km, unit):,.0f}-{top}"
-        table.append([r.name, r.launch, r.target, f"{convert(r.distance_km, unit):,.1f}", rng,
-                      "yes" if r.in_range else "no", f"{convert(r.margin_km, unit):+,.1f}"])
+    table = [["SYSTEM", "OPERATORS", "FROM", "TARGET", f"DISTANCE {unit}", f"RANGE {unit}", "IN RANGE", f"MARGIN {unit}"]]
+    for r in df.to_dict("records"):
+        top = f"{convert(float(r['max_range_km']), unit):,.0f}"
+        rng = top if not r["min_range_km"] else f"{convert(float(r['min_range_km']), unit):,.0f}-{top}"
+        table.append([str(r["name"]), ", ".join(r["operators"]), str(r["launch"]), str(r["target"]),
+                      f"{convert(float(r['distance_km']), unit):,.1f}", rng, "yes" if r["in_range"] else "no",
+                      f"{convert(float(r['margin_km']), unit):+,.1f}"])
     print_table(table)
     return 0
+
+
+def _reach_output(path: str) -> None:
+    """With --from, -o draws the reach map: only HTML, refused before any work rather than silently ignored."""
+    if Path(path).suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"reach map output {path!r} must end in .html (with --from, -o draws targets, launch points "
+                         "and the distances between them)", value=path, accepted=".html")
 
 
 def _footprint(args: argparse.Namespace, catalog: Catalog, systems: list[System], targets: list[Place]) -> int:
@@ -221,30 +244,40 @@ def _footprint(args: argparse.Namespace, catalog: Catalog, systems: list[System]
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from ..coverage import compare, read_targets
+    from ..coverage import cities_in_range, compare, read_targets
 
     _one_of(args, "json", "csv")
-    if args.top < 0:
-        raise InputError(f"bad --top {args.top}: expected a number of cities, 0 or more")
+    top, flag = (args.top, "--top") if args.cities is None else (args.cities, "--cities")
+    if top < 0:
+        raise InputError(f"bad {flag} {top}: expected a number of cities, 0 or more")
     catalog = _catalog(args)
     systems = [catalog.get(n) for n in args.systems]
     launches = specs.points(args.launches)
     if args.map:
         check_suffix(args.map)
     targets = read_targets(args.targets) if args.targets else None
-    df = compare(systems, launches, countries=args.country, top=args.top, targets=targets, progress=True)
+    df = compare(systems, launches, countries=args.country, top=top, targets=targets, progress=True,
+                 population=args.population)
     if args.map:
         _compare_map(args, catalog, df, systems, launches)
+    town = cities_in_range(systems, launches, countries=args.country, top=top) if args.cities is not None else None
     if args.json:
         return emit_json(json.loads(df.to_json(orient="records")))
     if args.csv:
+        if town is not None:
+            flat = town.assign(systems=town["systems"].map(";".join), launches=town["launches"].map(";".join))
+            sys.stdout.write(flat.to_csv(index=False))
+            return 0
         flat = df.copy()
-        for col in ("top_cities", "country_share"):
+        for col in ("cities", "country_share"):
             if col in flat:
                 flat[col] = flat[col].map(lambda v: json.dumps(v, ensure_ascii=False))
         sys.stdout.write(flat.to_csv(index=False))
         return 0
-    _print_compare(df, args.country, bool(targets))
+    _print_compare(df, args.country, bool(targets), args.top)
+    if town is not None:
+        _print_cities(town, args.country)
+    print(_city_caveat(args.country, raster=args.population is not None), file=sys.stderr)
     return 0
 
 
@@ -259,23 +292,110 @@ def _compare_map(args: argparse.Namespace, catalog: Catalog, df, systems: list[S
     print(f"map: {_save(spec, args.map, args, added=added)}", file=sys.stderr)
 
 
-def _print_compare(df, countries: list[str], targets: bool) -> None:
-    table = [["SYSTEM", "RANGE km", "AREA km²", "ADDED km²", "OVERLAP km²", "CITIES", "POPULATION"]
-             + [f"{c.upper()} SHARE" for c in countries] + (["TARGETS"] if targets else [])]
+def _print_compare(df, countries: list[str], targets: bool, named: int) -> None:
+    codes = "+".join(c.strip().upper() for c in countries)
+    where = f" {codes}" if countries else ""
+    head = ["SYSTEM", "RANGE km", "AREA km²", "ADDED km²", "OVERLAP km²", f"CITIES{where}", f"POPULATION{where}"]
+    if countries:
+        head += ["CITIES WORLD", "POPULATION WORLD"]
+    raster = "raster_population" in df
+    if raster:
+        head += [f"RASTER POP{where}"] + (["RASTER POP WORLD"] if countries else [])
+    table = [head + [f"{c.upper()} SHARE" for c in countries] + (["TARGETS"] if targets else [])]
     for r in df.to_dict("records"):
-        shares = [f"{100 * r['country_share'][c.strip().upper()]:.1f}%" for c in countries]
-        table.append([r["name"], f"{r['max_range_km']:,.1f}", f"{r['area_km2']:,.0f}", f"{r['added_km2']:,.0f}",
-                      f"{r['overlap_km2']:,.0f}", f"{r['cities_in_range']:,}", f"{r['population_in_range']:,}",
-                      *shares, *([f"{r['targets_in_range']:,}"] if targets else [])])
+        cells = [r["name"], f"{r['max_range_km']:,.1f}", f"{r['area_km2']:,.0f}", f"{r['added_km2']:,.0f}",
+                 f"{r['overlap_km2']:,.0f}", f"{r['cities_in_range']:,}", f"{r['population_in_range']:,}"]
+        if countries:
+            cells += [f"{r['cities_in_range_global']:,}", f"{r['population_in_range_global']:,}"]
+        if raster:
+            cells += [f"{r['raster_population']:,.0f}"] + ([f"{r['raster_population_global']:,.0f}"] if countries else [])
+        cells += [f"{100 * r['country_share'][c.strip().upper()]:.1f}%" for c in countries]
+        table.append(cells + ([f"{r['targets_in_range']:,}"] if targets else []))
     print_table(table)
     for r in df.to_dict("records"):
-        if r["top_cities"]:
-            print(f"{r['name']}: largest cities in range: {', '.join(r['top_cities'])}")
-    print("cities: GeoNames places over 15,000 people; some big cities' districts are listed as places of "
-          "their own, so population totals can count people twice", file=sys.stderr)
+        if r["cities"]:
+            listed = ", ".join(f"{c['name']} ({c['country']}, {c['population']:,}, {c['distance_km']:,.0f} km)"
+                               for c in r["cities"][:named])
+            print(f"{r['name']}: largest cities in range{where}: {listed}")
+
+
+def _print_cities(town, countries: list[str]) -> None:
+    if town.empty:
+        print("no cities in range" + (f" in {', '.join(countries)}" if countries else ""))
+        return
+    table = [["CITY", "COUNTRY", "REGION", "POPULATION", "DISTANCE km", "NEAREST LAUNCH", "REACHED BY", "FROM"]]
+    for r in town.itertuples():
+        table.append([r.name, r.country, r.region, f"{r.population:,}", f"{r.distance_km:,.1f}", r.nearest_launch,
+                      ", ".join(r.systems), ", ".join(r.launches)])
+    print()
+    print_table(table)
+
+
+def _city_caveat(countries: list[str], raster: bool) -> str:
+    """What the city figures are, so nobody quotes them as more than they are."""
+    from ..coverage import sections_marked
+
+    note = "cities: GeoNames places of 15,000+ people"
+    note += ("; sections of a city (PPLX) are not counted" if sections_marked() else
+             "; this gazetteer does not mark city districts, so a big city's districts can count its people twice")
+    if countries:
+        note += f"; limited to {', '.join(c.strip().upper() for c in countries)} by GeoNames country code (WORLD: everywhere)"
+    if not raster:
+        note += "; people outside these towns are not counted: --population FILE.tif sums a population raster"
+    return note
+
+
+def cmd_count(args: argparse.Namespace) -> int:
+    from ..api import coverage_counts
+
+    _one_of(args, "json", "csv")
+    if args.scheduler and args.engine != "dask":
+        raise InputError("--scheduler needs --engine dask")
+    catalog = _catalog(args)
+    df = coverage_counts(args.systems, specs.points(args.launches), _count_targets(args.targets), engine=args.engine,
+                         scheduler=args.scheduler, population=args.population, catalog=catalog, progress=True)
+    if args.json:
+        rows = []
+        for launch, row in df.iterrows():
+            out: dict = {"launch": launch}
+            if args.population:
+                out["targets"] = {s: _plain(row["targets"][s]) for s in row["targets"].index}
+                out["population"] = {s: _plain(row["population"][s]) for s in row["population"].index}
+            else:
+                out["targets"] = {s: _plain(v) for s, v in row.items()}
+            rows.append(out)
+        return emit_json(rows)
+    if args.population:
+        pairs = cast("list[tuple[str, str]]", df.columns.to_list())
+        labels = [f"{system}_population" if quantity == "population" else system for quantity, system in pairs]
+    else:
+        labels = [str(c) for c in df.columns]
+    flat = df.set_axis(labels, axis=1)
+    if args.csv:
+        sys.stdout.write(flat.to_csv())
+        return 0
+    table = [["FROM", *labels]]
+    for launch, values in zip(flat.index, flat.to_numpy(), strict=True):
+        table.append([str(launch), *[f"{v:,.0f}" for v in values]])
+    print_table(table)
+    return 0
+
+
+def _plain(value):
+    """numpy scalars as JSON numbers."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def _count_targets(path: str):
+    """A Parquet/CSV path goes to the engines as it is (read in blocks or partitions); anything else is refused."""
+    if Path(path).suffix.lower() not in (".parquet", ".pq", ".csv"):
+        raise InputError(f"targets file {path!r} must be .parquet or .csv with lat/lon columns", value=path,
+                         accepted=".parquet, .csv")
+    return path
 
 
 COMMANDS = {
     "list": cmd_list, "show": cmd_show, "check": cmd_check, "ring": cmd_ring, "distance": cmd_distance,
     "map": cmd_map, "render": cmd_render, "reach": cmd_reach, "compare": cmd_compare,
+    "count": cmd_count,
 }

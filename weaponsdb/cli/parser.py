@@ -19,7 +19,9 @@ examples:
   weaponsdb ring iskander-m --from "50.6N 36.6E" -o iskander.geojson
   weaponsdb distance Belgorod Kyiv
   weaponsdb reach Kyiv --from Belgorod --system fath-360 --system iskander-m
+  weaponsdb reach Kyiv Lviv Warsaw --from Belgorod --operator Russia -o reach.html
   weaponsdb compare fath-360 iskander-m --from Belgorod --country UA
+  weaponsdb count iskander-m kn-23 --from Belgorod --targets buildings.parquet --engine dask
   weaponsdb render maps/fath-360-ukraine-border.toml
   weaponsdb check --catalog my-systems.csv
 
@@ -132,14 +134,20 @@ def build_parser() -> Parser:
     c.add_argument("--force", action="store_true", help="overwrite existing output files")
 
     c = command("reach", "which systems reach a target, and with what margin", "For each system and launch point: the "
-                "geodesic distance to TARGET, whether it is in range and the margin. Without --from, the launch "
+                "geodesic distance to each TARGET, whether it is in range and the margin. Without --from, the launch "
                 "footprint: the area from which each --system can reach TARGET.")
-    c.add_argument("target", nargs="?", metavar="TARGET", help="the target point or place")
-    c.add_argument("--targets", metavar="FILE.csv", help="many targets: CSV with name,lat,lon (or a column of place names)")
+    c.add_argument("target", nargs="*", metavar="TARGET", help="target points or places (several allowed)")
+    c.add_argument("--targets", metavar="FILE.csv", help="many targets: CSV with name,lat,lon (also city/label, "
+                   "latitude/y, lng/longitude/x) or a column of place names")
     _launch_args(c, required=False)
     c.add_argument("--system", action="append", default=[], metavar="SYSTEM", help="limit to these systems (repeatable; default all)")
-    c.add_argument("-o", "--output", metavar="FILE", help="footprint mode: write .geojson, .kml or .html")
-    c.add_argument("--offline", action="store_true", help="footprint mode with -o FILE.html: self-contained offline map")
+    c.add_argument("--operator", action="append", default=[], metavar="COUNTRY",
+                   help="only systems this country operates (name or ISO code; repeatable)")
+    c.add_argument("--category", action="append", default=[], metavar="CATEGORY",
+                   help="only systems of this category, e.g. SRBM, 'cruise missile' (repeatable)")
+    c.add_argument("-o", "--output", metavar="FILE", help="with --from: draw targets, launch points and distances on "
+                   "an HTML map; footprint mode: write .geojson, .kml or .html")
+    c.add_argument("--offline", action="store_true", help="with -o FILE.html: self-contained offline map")
     display_args(c, csv=True)
     c.add_argument("--force", action="store_true", help="overwrite an existing output file")
 
@@ -147,14 +155,35 @@ def build_parser() -> Parser:
                 "covered area, area added over the first system, cities and population in range, country shares.")
     c.add_argument("systems", nargs="+", metavar="SYSTEM")
     _launch_args(c, required=True)
-    c.add_argument("--country", action="append", default=[], metavar="CODE", help="report the share of this country in range (ISO alpha-2/3 or name; repeatable)")
+    c.add_argument("--country", action="append", default=[], metavar="CODE", help="limit cities and population to this "
+                   "country and report its share in range (ISO alpha-2/3 or name; repeatable)")
     c.add_argument("--targets", metavar="FILE.csv", help="also count your own places (CSV name,lat,lon) in range")
-    c.add_argument("--top", type=int, default=5, help="how many most populous cities to list (default: 5)")
+    c.add_argument("--cities", type=int, metavar="N", help="also list the N most populous cities in range: name, "
+                   "country, region, population, distance from the nearest launch point, which systems and launch "
+                   "points reach it (with --csv: print this table instead of the systems)")
+    c.add_argument("--top", type=int, default=5, help="how many most populous cities to name per system (default: 5)")
+    c.add_argument("--population", metavar="FILE.tif", help="also sum people in range from a population GeoTIFF "
+                   "(WorldPop, GHS-POP, LandScan: people per cell), counting cut cells by the fraction covered")
     c.add_argument("--map", metavar="FILE.html", help="also draw the compared systems on a map")
     c.add_argument("--offline", action="store_true", help="with --map: self-contained offline map")
     c.add_argument("--json", action="store_true", help="print JSON for scripts")
     c.add_argument("--csv", action="store_true", help="print CSV")
     c.add_argument("--force", action="store_true", help="overwrite an existing map file")
+
+    c = command("count", "count targets in range at scale, exactly", "Count the targets (rows of a Parquet or CSV file "
+                "with lat/lon columns) each system reaches from each launch point, exactly as Geod.inv would judge "
+                "them. --engine dask spreads the file's partitions over a local cluster or the one at --scheduler.")
+    c.add_argument("systems", nargs="+", metavar="SYSTEM")
+    _launch_args(c, required=True)
+    c.add_argument("--targets", required=True, metavar="FILE", help="Parquet or CSV of target points (lat/latitude/y "
+                   "and lon/lng/longitude/x columns)")
+    c.add_argument("--population", metavar="COLUMN", help="also sum this column (people per target)")
+    c.add_argument("--engine", choices=("local", "dask"), default="local", help="local (default): blocks in this "
+                   "process; dask: partitions on a Dask cluster")
+    c.add_argument("--scheduler", metavar="ADDR", help="with --engine dask: a running scheduler, e.g. tcp://10.0.0.5:8786 "
+                   "(default: a small local cluster for this run)")
+    c.add_argument("--json", action="store_true", help="print JSON for scripts")
+    c.add_argument("--csv", action="store_true", help="print CSV")
     return p
 
 
