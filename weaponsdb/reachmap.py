@@ -45,9 +45,11 @@ def _pair_text(rows: pd.DataFrame) -> str:
     return "<br>".join(lines)
 
 
-def add_reach_layers(m: folium.Map, frame: pd.DataFrame, *, max_lines_per_pair: int = 12) -> folium.Map:
+def add_reach_layers(m: folium.Map, frame: pd.DataFrame, *, max_lines_per_pair: int = 12,
+                     points: bool = True) -> folium.Map:
     """Add targets, launch points and one geodesic line per (launch, target) pair to ``m``; returns ``m``.
 
+    ``points=False`` leaves out the point layers, for a map that draws its points already.
     ``frame`` is a :func:`weaponsdb.reach` table. A line is green when at least one system
     reaches the target from that launch point, red otherwise; its tooltip lists the distance
     and each system's margin (the best ``max_lines_per_pair`` first, as the table sorts them).
@@ -69,7 +71,7 @@ def add_reach_layers(m: folium.Map, frame: pd.DataFrame, *, max_lines_per_pair: 
                  f'padding:1px 4px;border-radius:3px;opacity:.85">{first["distance_km"]:,.0f} km</div>',
             icon_size=(0, 0)), tooltip=folium.Tooltip(tip)).add_to(lines)
     lines.add_to(m)
-    for kind, colour, label in (("launch", "#000000", "Launch points"), ("target", "#b42318", "Targets")):
+    for kind, colour, label in () if not points else (("launch", "#000000", "Launch points"), ("target", "#b42318", "Targets")):
         group = folium.FeatureGroup(name=label, overlay=True, control=True, show=True)
         places = frame.drop_duplicates(kind)[[kind, f"{kind}_lat", f"{kind}_lon"]]
         for name, lat, lon in places.itertuples(index=False):

@@ -181,12 +181,7 @@ def cmd_reach(args: argparse.Namespace) -> int:
         _reach_output(args.output)
     df = reach(systems, specs.points(args.launches), targets, catalog=catalog)
     if args.output:
-        from ..export import write_atomic
-        from ..reachmap import reach_map, render
-
-        names = ", ".join(dict.fromkeys(t.label for t in targets))
-        m = reach_map(df, title=f"Reach of {names}", offline=args.offline)
-        print(f"map: {write_atomic(args.output, render(m, offline=args.offline), force=args.force)}", file=sys.stderr)
+        _reach_map(args, catalog, df, named, targets)
     if args.json:
         return emit_json(json.loads(df.to_json(orient="records")))
     if args.csv:
@@ -209,6 +204,28 @@ def _reach_output(path: str) -> None:
     if Path(path).suffix.lower() not in (".html", ".htm"):
         raise InputError(f"reach map output {path!r} must end in .html (with --from, -o draws targets, launch points "
                          "and the distances between them)", value=path, accepted=".html")
+
+
+#: A reach map rings at most this many systems; the lines still cover every one.
+REACH_MAP_RINGS = 6
+
+
+def _reach_map(args: argparse.Namespace, catalog: Catalog, df, named: list[System], targets: list[Place]) -> None:
+    """Targets, launch points and the lines between them, over the rings of the named (or best-reaching) systems."""
+    from ..maps import build_map, extend, save_html
+    from ..reachmap import add_reach_layers
+
+    reaching = df.loc[df["in_range"]].sort_values("max_range_km", kind="stable")
+    ids = [s.id for s in named] or list(dict.fromkeys(reaching["system"])) or list(dict.fromkeys(df["system"]))
+    ringed = [catalog.system(i) for i in ids[:REACH_MAP_RINGS]]
+    notes = [] if len(ids) <= REACH_MAP_RINGS else [
+        f"Rings are drawn for the {REACH_MAP_RINGS} shortest-range of the {len(ids)} systems that reach; "
+        "the lines to the targets cover every system."]
+    names = ", ".join(dict.fromkeys(t.label for t in targets))
+    spec = specs.map_spec(ringed, args.launches, title=f"What reaches {names}?", offline=args.offline, notes=notes,
+                          marks=targets, catalog=catalog)
+    m = extend(build_map(spec), lambda m: add_reach_layers(m, df, points=False))
+    print(f"map: {save_html(m, args.output, force=args.force)}", file=sys.stderr)
 
 
 def _footprint(args: argparse.Namespace, catalog: Catalog, systems: list[System], targets: list[Place]) -> int:

@@ -10,7 +10,7 @@ Modules by concern: ``html`` (escaping, fixed boxes, ids), ``dateline`` (cut, ou
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import folium
@@ -164,6 +164,18 @@ def _draw_boxes(m: folium.Map, spec: MapSpec, title: str, systems: Sequence[Draw
     folium.LayerControl(collapsed=collapsed, position="topright").add_to(m)
 
 
+def extend(m: RangeMap, add: Callable[[RangeMap], object]) -> RangeMap:
+    """Run ``add(m)`` to put more layers on a built map, numbering their ids on from the map's, so it stays reproducible."""
+    with deterministic_ids(m.next_id or 1) as ids:
+        add(m)
+    m.next_id = ids.next
+    # Leaflet's layer control must come after every layer it lists, so it moves to the end.
+    for key, child in list(m._children.items()):
+        if isinstance(child, folium.LayerControl):
+            m._children.move_to_end(key)
+    return m
+
+
 def render_html(m: folium.Map) -> str:
     """The complete page of a map; assets inlined when it was built offline, unused CDN tags dropped otherwise.
 
@@ -189,4 +201,4 @@ def save_html(m: folium.Map, path: str | Path, *, force: bool = False) -> Path:
 
 
 __all__ = ["CAVEAT", "CHROMIUM_ARGS", "MERCATOR_NOTE", "PALETTE", "VIEW_MAX_LAT", "WORLD_VIEW", "RangeMap",
-           "build_map", "dateline_cut", "outline", "render_html", "save_html", "screenshot"]
+           "build_map", "dateline_cut", "extend", "outline", "render_html", "save_html", "screenshot"]
