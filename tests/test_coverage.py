@@ -488,7 +488,7 @@ def test_reach_map_draws_targets_launches_and_geodesic_lines(run_cli, tmp_path):
                              "-o", "reach.html")
     assert code == 0, err
     page = (tmp_path / "reach.html").read_text(encoding="utf-8")
-    assert page.count("reach-line") >= 4 and "reach-target" in page and "reach-launch" in page
+    assert page.count("reach-line") >= 4 and "wdb-mark" in page and "launch-point" in page and "range-ring" in page
     assert "Belgorod → Kyiv" in page and "margin +70.3 km (in range)" in page
     assert "out of range" in page  # Lviv is beyond 500 km
     code, _, err = run_cli("reach", "Kyiv", "--from", "Belgorod", "-o", "reach.html")
