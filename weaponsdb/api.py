@@ -29,7 +29,7 @@ Systems = SystemLike | Sequence[SystemLike] | None
 Points = PointLike | Sequence[PointLike]
 
 
-def map(systems: Systems, launches: Points, *, range: DistanceLike | None = None,  # noqa: A001
+def map(systems: Systems, launches: Points, *, range: DistanceLike | None = None,
         min_range: DistanceLike | None = None, catalog: Catalog | None = None, **options: Any) -> folium.Map:
     """A range-ring map of ``systems`` from ``launches``, as a ``folium.Map``.
 
@@ -45,7 +45,7 @@ def map(systems: Systems, launches: Points, *, range: DistanceLike | None = None
                                     **options))
 
 
-def figure(systems: Systems, launches: Points, *, range: DistanceLike | None = None,  # noqa: A001
+def figure(systems: Systems, launches: Points, *, range: DistanceLike | None = None,
            min_range: DistanceLike | None = None, catalog: Catalog | None = None, projection: str = "auto",
            size: tuple[float, float] | str = (1600, 1000), dpi: float = 150, **options: Any) -> Figure:
     """The same map as :func:`map` as a matplotlib Figure for print, in a projection fit for the range.
@@ -77,7 +77,7 @@ def save_html(m: folium.Map, path: str | Path, *, force: bool = False) -> Path:
     return save(m, path, force=force)
 
 
-def rings(systems: Systems, launches: Points, *, range: DistanceLike | None = None,  # noqa: A001
+def rings(systems: Systems, launches: Points, *, range: DistanceLike | None = None,
           min_range: DistanceLike | None = None, catalog: Catalog | None = None) -> gpd.GeoDataFrame:
     """One row per system x launch point: attributes and the exact ring, in EPSG:4326.
 

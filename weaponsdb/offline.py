@@ -68,7 +68,7 @@ def _asset(url: str) -> Path | None:
     return None if entry is None else entry[0]() / entry[1]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _inline_script(path: Path) -> str:
     code = _SOURCE_MAP.sub("", path.read_text(encoding="utf-8")).replace("</script", "<\\/script")
     tag = f"<script>{code}</script>"
@@ -84,7 +84,7 @@ def _icon_fix(images: Path) -> str:
             f'{{iconUrl:"{urls[0]}",iconRetinaUrl:"{urls[1]}",shadowUrl:"{urls[2]}"}});</script>')
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _inline_style(path: Path) -> str:
     def embed(match):
         target = (path.parent / match.group(2)).resolve()
