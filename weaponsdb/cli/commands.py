@@ -271,7 +271,14 @@ def _print_compare(df, countries: list[str], targets: bool) -> None:
           "their own, so population totals can count people twice", file=sys.stderr)
 
 
+def cmd_explore(args: argparse.Namespace) -> int:
+    from ..explore.server import serve
+
+    return serve(catalog=args.catalog, host=args.host, port=args.port, open_browser=args.browser,
+                 tiles="osm" if args.online_tiles else "offline")
+
+
 COMMANDS = {
     "list": cmd_list, "show": cmd_show, "check": cmd_check, "ring": cmd_ring, "distance": cmd_distance,
-    "map": cmd_map, "render": cmd_render, "reach": cmd_reach, "compare": cmd_compare,
+    "map": cmd_map, "render": cmd_render, "reach": cmd_reach, "compare": cmd_compare, "explore": cmd_explore,
 }

@@ -22,6 +22,7 @@ examples:
   weaponsdb compare fath-360 iskander-m --from Belgorod --country UA
   weaponsdb render maps/fath-360-ukraine-border.toml
   weaponsdb check --catalog my-systems.csv
+  weaponsdb explore                              the interactive explorer in your browser
 
 points (--from, targets) may be written as 50.6,36.6 | 50.6N 36.6E | 50°36'00"N 36°35'54"E |
 MGRS 37UCS3003708064 | a place name from the offline gazetteer (Kyiv; Odessa, US),
@@ -147,6 +148,15 @@ def build_parser() -> Parser:
     c.add_argument("--json", action="store_true", help="print JSON for scripts")
     c.add_argument("--csv", action="store_true", help="print CSV")
     c.add_argument("--force", action="store_true", help="overwrite an existing map file")
+
+    c = command("explore", "interactive range explorer in the browser", "Start the range explorer, a local web app: "
+                "pick systems, click and drag launch points and watch the exact rings follow; spec cards with sources, "
+                "distances to a target, coverage comparison and exports. Also serves the HTTP API (OpenAPI at /docs). "
+                "Works with no network.")
+    c.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    c.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    c.add_argument("--no-browser", dest="browser", action="store_false", help="do not open a browser")
+    c.add_argument("--online-tiles", action="store_true", help="start with OpenStreetMap tiles instead of the offline basemap")
     return p
 
 
