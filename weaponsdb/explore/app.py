@@ -39,7 +39,8 @@ log = logging.getLogger("weaponsdb.explore")
 #: Content-Security-Policy of the page: scripts and data from this server only; tiles when chosen.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https://tile.openstreetmap.org; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": schemas.ErrorBody, "description": "a bad query value, named in detail[].loc"}}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    422: {"model": schemas.ErrorBody, "description": "a bad query value, named in detail[].loc"}}
 
 SystemQ = Annotated[list[str], Query(description="system name, id or alias (repeatable); GET /api/systems lists them")]
 LaunchQ = Annotated[list[str], Query(description="launch point (repeatable), any CLI notation: 50.6,36.6 | 50.6N 36.6E | "
@@ -186,7 +187,7 @@ def create_app(catalog: Catalog | str | Path | None = None, *, limits: Limits | 
 
     @app.get("/api/compare", response_model=list[schemas.CompareRow], tags=["geometry"], responses=ERRORS)
     def compare(system: SystemQ, launch: LaunchQ, range: RangeQ = None, min_range: MinRangeQ = None,
-                country: Annotated[list[str], Query(description="report this country's share (ISO code or name; repeatable)")] = [],  # noqa: B006
+                country: Annotated[list[str], Query(description="report this country's share (ISO code or name)")] = [],  # noqa: B006
                 top: Annotated[int, Query(ge=0, le=Limits.top, description="how many most populous cities to list")] = 5):
         """Coverage per system from all launch points: ``weaponsdb compare --json``."""
         from ..coverage import compare as table
@@ -369,4 +370,4 @@ def _places(q: str, limit: int) -> dict[str, Any]:
                "lon": float(table["lon"][r]), "population": int(table["population"][r]), "match": how,
                "chosen": how == "exact" and i == 0} for i, (r, how) in enumerate(rows)]
     return {"query": q, "places": places, "ambiguous": len(exact) > 1,
-            "suggestions": [] if rows else _close_places(name)}
+            "suggestions": [] if exact or len(rows) >= 3 else _close_places(name)}
