@@ -571,8 +571,9 @@
     ready: false,
     state,
     settled: isSettled,
+    ringQuery: (i) => ringKey(state.points[i]),
     drawn: (i) => { const p = state.points[i]; const l = p && live.get(p.id); return l ? l.layer.getLayers().map((g) => g.toGeoJSON(8)) : []; },
-    marker: (i) => { const p = state.points[i]; const l = p && live.get(p.id); return l ? l.marker.getElement() : null; },
+    markerLatLng: (i) => { const p = state.points[i]; const l = p && live.get(p.id); return l ? l.marker.getLatLng() : null; },
     map: () => map,
   };
   document.addEventListener("DOMContentLoaded", start);
