@@ -410,10 +410,11 @@ def test_no_network_unless_online_tiles_are_chosen(open_explorer):
 @pytest.mark.skipif(not os.environ.get("WEAPONSDB_SCREENSHOT"), reason="set WEAPONSDB_SCREENSHOT=maps/explorer.png")
 def test_screenshot(open_explorer):
     query = "?" + urlencode([("system", "fath-360"), ("system", "iskander-m"), ("launch", "Belgorod region=50.60343,36.58091"),
-                             ("launch", "Kursk region=51.73,36.19"), ("target", "50.45466,30.5238"), ("min_range", "")])
+                             ("launch", "Kursk region=51.73,36.19"), ("target", "Kyiv=50.45466,30.5238"), ("country", "UA")])
     e = open_explorer(query, width=1400, height=860)
     e.page.locator("#target-table").wait_for()
     e.page.locator("#compare-btn").click()
     e.page.locator("#compare-table").wait_for(timeout=60000)
+    e.js("document.getElementById('panel').scrollTop = 0")
     e.page.wait_for_timeout(500)
     e.page.screenshot(path=os.environ["WEAPONSDB_SCREENSHOT"])

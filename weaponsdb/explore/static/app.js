@@ -94,7 +94,10 @@
   }
   function pageParams() {
     const q = baseParams(state.points);
-    if (state.target) q.set("target", coord(state.target.lat) + "," + coord(wrapLon(state.target.lon)));
+    if (state.target) {
+      const t = state.target, label = t.label && t.label !== "Target" ? t.label.trim() + "=" : "";
+      q.set("target", label + coord(t.lat) + "," + coord(wrapLon(t.lon)));
+    }
     if (state.title.trim()) q.set("title", state.title.trim());
     if (state.countries.trim()) q.set("country", state.countries.trim());
     if (state.tiles !== "offline") q.set("tiles", state.tiles);
@@ -388,7 +391,11 @@
     if (!targetMarker) {
       targetMarker = L.circleMarker([lat, lon], { radius: 7, color: "#7a1010", weight: 2, fillColor: "#ff4d4d",
                                                    fillOpacity: 1, className: "target-point", interactive: false }).addTo(map);
-    } else targetMarker.setLatLng([lat, lon]);
+      targetMarker.bindTooltip(labelNode(state.target.label), { permanent: true, direction: "right", className: "wdb-label" });
+    } else {
+      targetMarker.setLatLng([lat, lon]);
+      targetMarker.setTooltipContent(labelNode(state.target.label));
+    }
     updateTarget(); saveUrl();
   }
   let targetSeq = 0;
@@ -417,12 +424,12 @@
           if (!v) return el("td", {}, "–");
           return el("td", { className: v.in_range ? "yes" : "no", "data-system": id },
             v.in_range ? "in range" : (v.distance_km < v.min_range_km ? "too close" : "out of range"),
-            el("br"), `margin ${v.margin_km >= 0 ? "+" : ""}${num(v.margin_km, 1)} km`);
+            el("span", { className: "margin" }, `margin ${v.margin_km >= 0 ? "+" : ""}${num(v.margin_km, 1)} km`));
         });
         return el("tr", { "data-point": p.id }, el("td", {}, p.label), el("td", { className: "num distance" }, num(d.distance_km, 1) + " km"),
           el("td", { className: "num bearing" }, num(d.azimuth_deg, 1) + "°"), cells);
       });
-      box.replaceChildren(el("p", {}, `Target ${t.label} at ${tparam}`), el("table", { id: "target-table" }, head, rows),
+      box.replaceChildren(el("p", {}, `${t.label} at ${tparam}`), el("table", { id: "target-table" }, head, rows),
         el("p", { className: "hint" }, "Distance and initial bearing along the WGS84 geodesic; margin = range − distance."));
     } catch (err) { showError(err); }
   }, 150);
@@ -510,7 +517,10 @@
     }
     renderSystems(); renderCards(); renderLegend(); renderPoints(); redrawAll();
     if (q.get("target")) {
-      try { const [t] = await api("/api/points?" + new URLSearchParams({ launch: q.get("target") })); setTarget(t.lat, t.lon, t.label); }
+      try {
+        const [t] = await api("/api/points?" + new URLSearchParams({ launch: q.get("target") }));
+        setTarget(t.lat, t.lon, q.get("target").includes("=") ? t.label : (t.name || "Target"));
+      }
       catch (err) { showError(err); }
     }
     saveUrl();
