@@ -43,7 +43,7 @@ def _unavailable(reason: str):
 def server():
     """The explorer on 127.0.0.1:<free port>, served by uvicorn in a thread."""
     sock = bind("127.0.0.1", 0)
-    srv = uvicorn.Server(uvicorn.Config(create_app(), log_level="warning", access_log=False, lifespan="off"))
+    srv = uvicorn.Server(uvicorn.Config(create_app(), log_level="warning", access_log=False))
     thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -10,12 +10,14 @@ a path: bad input is a 422 naming the field, anything else a bare 500.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import json
-import logging
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
@@ -34,7 +36,6 @@ from .inputs import FieldError, Limits
 STATIC = Path(__file__).resolve().parent / "static"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 GEOJSON = "application/geo+json"
-log = logging.getLogger("weaponsdb.explore")
 
 #: Content-Security-Policy of the page: scripts and data from this server only; tiles when chosen.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https://tile.openstreetmap.org; "
@@ -51,6 +52,31 @@ MinRangeQ = Annotated[str | None, Query(description="minimum range: the ring get
 TitleQ = Annotated[str | None, Query(description="map title")]
 
 
+class SecurityHeaders:
+    """Headers on every response (pure ASGI: cheaper than an ``@app.middleware`` function per request)."""
+
+    HEADERS = ((b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"))
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {k.lower() for k, _ in headers}
+                headers += [h for h in self.HEADERS if h[0] not in names]
+                if b"cache-control" not in names:
+                    headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        return await self.app(scope, receive, send_with_headers)
+
+
 def _leaflet_dir() -> Path:
     import xstatic.pkg.leaflet
 
@@ -58,32 +84,40 @@ def _leaflet_dir() -> Path:
 
 
 def create_app(catalog: Catalog | str | Path | None = None, *, limits: Limits | None = None,
-               trusted_hosts: tuple[str, ...] | None = LOCAL_HOSTS, tiles: str = "offline") -> FastAPI:
+               trusted_hosts: tuple[str, ...] | None = LOCAL_HOSTS, tiles: str = "offline",
+               threads: int | None = None) -> FastAPI:
     """The explorer app over ``catalog`` (a Catalog, a CSV path, or the bundled table).
 
     ``trusted_hosts``: Host headers served (a DNS-rebinding guard for a local app); ``None``
     serves any host, as ``--host 0.0.0.0`` needs. ``tiles``: the page's default basemap,
     ``"offline"`` (embedded country outlines) or ``"osm"`` (OpenStreetMap tiles, online).
+    ``threads``: size of the request thread pool (default: ``WEAPONSDB_EXPLORE_THREADS`` or anyio's 40).
     """
     cat = catalog if isinstance(catalog, Catalog) else load_catalog(catalog)
     lim = limits or Limits()
-    app = FastAPI(title="weaponsdb explorer", version=__version__,
+    pool = threads or int(os.environ.get("WEAPONSDB_EXPLORE_THREADS", "0"))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        # Endpoints are sync and run in anyio's thread pool (40 threads by default); the work is
+        # CPU-bound Python, so the pool size mostly trades queueing for GIL contention.
+        if pool:
+            anyio.to_thread.current_default_thread_limiter().total_tokens = pool
+        yield
+
+    app = FastAPI(title="weaponsdb explorer", version=__version__, lifespan=lifespan,
                   description="Range rings, reach and coverage from a cited weapon-systems catalogue: the same "
                               "code and the same output as the weaponsdb command line. Geodesy on WGS84.")
     if trusted_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(trusted_hosts))
 
-    @app.middleware("http")
-    async def headers(request: Request, call_next):
-        try:
-            response = await call_next(request)
-        except Exception:  # never a traceback in a response
-            log.exception("unhandled error on %s", request.url.path)
-            response = JSONResponse({"detail": "internal error"}, status_code=500)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(SecurityHeaders)
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, _exc: Exception):
+        # Starlette's ServerErrorMiddleware sends this, then re-raises so the server logs the traceback:
+        # the log has it, the response never does.
+        return JSONResponse({"detail": "internal error"}, status_code=500)
 
     @app.exception_handler(FieldError)
     async def field_error(_request: Request, exc: FieldError):

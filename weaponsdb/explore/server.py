@@ -76,7 +76,7 @@ def serve(*, catalog: str | Path | None = None, host: str = "127.0.0.1", port: i
         print(f"weaponsdb: warning: listening on {host}: anyone who can reach this machine on port "
               f"{sock.getsockname()[1]} can use the explorer (no login, no TLS)", file=sys.stderr)
     print(f"weaponsdb explorer: {url}  (Ctrl+C to stop)", flush=True)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     threading.Thread(target=_warm, daemon=True).start()
     if open_browser:
         threading.Thread(target=_open_when_started, args=(server, url), daemon=True).start()

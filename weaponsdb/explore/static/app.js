@@ -391,7 +391,7 @@
     if (!targetMarker) {
       targetMarker = L.circleMarker([lat, lon], { radius: 7, color: "#7a1010", weight: 2, fillColor: "#ff4d4d",
                                                    fillOpacity: 1, className: "target-point", interactive: false }).addTo(map);
-      targetMarker.bindTooltip(labelNode(state.target.label), { permanent: true, direction: "right", className: "wdb-label" });
+      targetMarker.bindTooltip(labelNode(state.target.label), { permanent: true, direction: "right", className: "wdb-target-label" });
     } else {
       targetMarker.setLatLng([lat, lon]);
       targetMarker.setTooltipContent(labelNode(state.target.label));
