@@ -283,6 +283,9 @@ def test_limits_on_points_systems_and_text(client):
     targets = ["50,30"] * (lim.targets + 1)
     assert detail(client.get("/api/reach", params={"launch": "50,36", "target": targets}))["loc"] == ["query", "target"]
     assert detail(client.get("/api/systems", params={"q": "q" * 500}))["loc"] == ["query", "q"]
+    # reach with every system, 25 launch points and 50 targets would be 62,500 rows
+    item = detail(client.get("/api/reach", params={"launch": many[:-1], "target": targets[:-1]}))
+    assert item["loc"] == ["query", "target"] and "too many verdicts" in item["msg"]
 
 
 def test_limits_are_configurable(capsys):
@@ -354,6 +357,10 @@ def test_openapi_documents_every_endpoint(client):
             "/api/places", "/api/points", "/api/export/scenario.toml", "/api/export/map.html",
             "/api/export/rings.{fmt}", "/api/export/figure.{fmt}"} <= paths
     assert "422" in spec["paths"]["/api/rings"]["get"]["responses"]
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "/api/rings" in docs.text and "<script" not in docs.text
+    assert "https://" not in docs.text.replace("https://tile.openstreetmap.org", "")  # no CDN: works offline
+    assert client.get("/redoc").status_code == 404
 
 
 # ---- exports --------------------------------------------------------------------------------------------

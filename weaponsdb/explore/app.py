@@ -105,7 +105,7 @@ def create_app(catalog: Catalog | str | Path | None = None, *, limits: Limits | 
             anyio.to_thread.current_default_thread_limiter().total_tokens = pool
         yield
 
-    app = FastAPI(title="weaponsdb explorer", version=__version__, lifespan=lifespan,
+    app = FastAPI(title="weaponsdb explorer", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Range rings, reach and coverage from a cited weapon-systems catalogue: the same "
                               "code and the same output as the weaponsdb command line. Geodesy on WGS84.")
     if trusted_hosts:
@@ -144,6 +144,12 @@ def create_app(catalog: Catalog | str | Path | None = None, *, limits: Limits | 
     def index():
         return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8",
                             headers={"Content-Security-Policy": CSP})
+
+    @app.get("/docs", include_in_schema=False)
+    def docs():
+        """The API reference, from /openapi.json, as one page with no scripts (Swagger UI needs a CDN)."""
+        return Response(_docs_page(app.openapi()), media_type="text/html; charset=utf-8",
+                        headers={"Content-Security-Policy": CSP})
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/vendor/leaflet", StaticFiles(directory=_leaflet_dir()), name="leaflet")
@@ -217,6 +223,12 @@ def create_app(catalog: Catalog | str | Path | None = None, *, limits: Limits | 
         launches = inputs.points("launch", launch, lim.launches, what="launch points")
         chosen = (inputs.systems(cat, system, lim, max_range=range, min_range=min_range, adhoc=False, required=True)
                   if system or range or min_range else list(cat))
+        rows = len(chosen) * len(launches) * len(targets)
+        if rows > lim.verdicts:
+            raise FieldError("target", f"too many verdicts: {len(chosen)} systems x {len(launches)} launch points x "
+                             f"{len(targets)} targets = {rows:,}, at most {lim.verdicts:,} per request",
+                             value=rows, accepted="fewer systems, launch points or targets (weaponsdb reach --targets "
+                             "FILE.csv has no limit)")
         return _records(verdicts(chosen, launches, targets, catalog=cat))
 
     @app.get("/api/compare", response_model=list[schemas.CompareRow], tags=["geometry"], responses=ERRORS)
@@ -318,6 +330,33 @@ def _records(frame) -> list[dict[str, Any]]:
 
 def _attachment(data: bytes, filename: str, media: str) -> Response:
     return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _docs_page(spec: dict[str, Any]) -> bytes:
+    from html import escape
+
+    out = [f"<!doctype html><html lang=en><meta charset=utf-8><title>{escape(spec['info']['title'])} API</title>",
+           '<link rel="stylesheet" href="/static/app.css"><body class="docs"><main style="padding:1em;max-width:60em">',
+           f"<h1>{escape(spec['info']['title'])} {escape(spec['info']['version'])}: HTTP API</h1>",
+           f"<p>{escape(spec['info'].get('description', ''))}</p>",
+           '<p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3). Bad input answers 422 with '
+           "<code>detail[].loc</code> naming the field.</p>"]
+    for path, methods in spec["paths"].items():
+        for method, op in methods.items():
+            out.append(f"<h2><code>{escape(method.upper())} {escape(path)}</code></h2>")
+            out.append(f"<p>{escape(op.get('description') or op.get('summary') or '')}</p>")
+            params = op.get("parameters", [])
+            if params:
+                out.append("<table><tr><th>parameter</th><th>in</th><th>required</th><th>meaning</th></tr>")
+                for prm in params:
+                    out.append(f"<tr><td><code>{escape(prm['name'])}</code></td><td>{escape(prm['in'])}</td>"
+                               f"<td>{'yes' if prm.get('required') else ''}</td>"
+                               f"<td>{escape(prm.get('description', ''))}</td></tr>")
+                out.append("</table>")
+            codes = ", ".join(escape(str(c)) for c in op.get("responses", {}))
+            out.append(f"<p class=hint>responses: {codes}</p>")
+    out.append("</main></body></html>")
+    return "\n".join(out).encode("utf-8")
 
 
 def _has_figure() -> bool:

@@ -35,6 +35,7 @@ class Limits:
     top: int = 50
     text: int = 200  # characters in one value (a point, a label, a name, a title)
     places: int = 20  # results of one place search
+    verdicts: int = 10_000  # systems x launch points x targets in one reach request
 
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
