@@ -346,6 +346,14 @@ def test_the_url_restores_the_view(open_explorer, api):
     drawn_matches_api(again, api, 1)
 
 
+def test_a_bad_point_in_a_link_keeps_the_rest(open_explorer):
+    e = open_explorer("?system=fath-360&system=nonesuch-9&launch=50,36&launch=95,36")
+    e.wait("document.getElementById('status').className === 'error'")
+    assert e.state()["systems"] == ["fath-360"] and len(e.state()["points"]) == 1
+    assert "latitude 95 is outside" in e.text("#status") or "unknown system" in e.text("#status")
+    e.errors[:] = [x for x in e.errors if "status of 422" not in x and "status of 404" not in x]
+
+
 # ---- exports -----------------------------------------------------------------------------------------------
 
 

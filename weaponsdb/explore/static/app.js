@@ -259,14 +259,18 @@
     add("guidance", r.guidance, ...fieldRef("guidance"));
     if (r.cep_m) add("CEP", `${num(r.cep_m)} m`, ...fieldRef("cep_m"));
     if (state.range.trim()) add("drawn at", state.range.trim() + " (user-set, not from a source)");
-    const list = el("ol", {}, sources.map((s, n) => el("li", { id: "src-" + r.id + "-" + (n + 1) },
+    const rangeRef = r.range_source ? refs.get(r.range_source.id || r.range_source.url) : null;
+    const list = el("ol", {}, sources.map((s, n) => el("li", { id: "src-" + r.id + "-" + (n + 1),
+                                                              className: n + 1 === rangeRef ? "range-source" : "" },
       s.url && /^https?:\/\//i.test(s.url) ? el("a", { href: s.url, target: "_blank", rel: "noopener noreferrer" }, s.title || s.url) : (s.title || s.url),
-      [s.publisher, s.date].filter(Boolean).length ? " (" + [s.publisher, s.date].filter(Boolean).join(", ") + ")" : "")));
+      [s.publisher, s.date].filter(Boolean).length ? " (" + [s.publisher, s.date].filter(Boolean).join(", ") + ")" : "",
+      n + 1 === rangeRef ? el("b", {}, " ← range") : null)));
     return el("article", { className: "card", "data-system": r.id },
       el("h3", {}, el("span", { className: "swatch", style: { background: colour(i) } }), r.name),
       el("dl", {}, rows),
       r.range_note ? el("p", { className: "note" }, r.range_note) : null,
-      el("div", { className: "hint" }, "Sources (the range figure cites the marked one):"),
+      el("div", { className: "hint" }, "Sources. The range figures cite theirs ([n], ← range); the catalogue cites the " +
+        "other figures per system, so they come from the sources listed."),
       list);
   }
 
@@ -506,14 +510,14 @@
     state.systems = q.getAll("system").map((s) => s.trim()).filter(Boolean).slice(0, config.limits.systems || 12);
     await ensureRecords();
     const launches = q.getAll("launch");
-    if (launches.length) {
-      try {
-        const pts = await api("/api/points?" + new URLSearchParams(launches.map((v) => ["launch", v])));
-        pts.forEach((p) => {
-          const pt = { id: nextId++, label: p.label, lat: +coord(p.lat), lon: +coord(p.lon) };
-          state.points.push(pt); attachPoint(pt);
-        });
-      } catch (err) { showError(err); }
+    // one request per point, so a bad one in a hand-edited link does not lose the others
+    const parsed = await Promise.allSettled(launches.slice(0, config.limits.launches || 25)
+      .map((v) => api("/api/points?" + new URLSearchParams({ launch: v }))));
+    for (const r of parsed) {
+      if (r.status === "rejected") { showError(r.reason); continue; }
+      const p = r.value[0];
+      const pt = { id: nextId++, label: p.label, lat: +coord(p.lat), lon: +coord(p.lon) };
+      state.points.push(pt); attachPoint(pt);
     }
     renderSystems(); renderCards(); renderLegend(); renderPoints(); redrawAll();
     if (q.get("target")) {
