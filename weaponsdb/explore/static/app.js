@@ -70,14 +70,19 @@
       return body;
     } finally { busy--; }
   }
-  function showError(err) {
+  let errorSource = null;
+  function showError(err, source = "page") {
     const s = $("status");
+    errorSource = source;
     s.className = "error";
     s.replaceChildren(el("span", {}, err.message || String(err)));
     if (err.item && err.item.suggestions && err.item.suggestions.length)
       s.append(el("span", {}, " Did you mean: " + err.item.suggestions.join(", ") + "?"));
   }
-  function clearError() { const s = $("status"); s.className = ""; s.replaceChildren(); }
+  function clearError(source) { // a success clears only an error of the same kind (a later ring clears a ring error)
+    if (source && source !== errorSource) return;
+    const s = $("status"); s.className = ""; s.replaceChildren(); errorSource = null;
+  }
 
   // ---- query strings: the API's own parameters, so the page URL is a valid API query -------------
   function launchParam(p) {
@@ -363,10 +368,10 @@
         if (live.get(p.id) !== l) break;
         draw(l, fc);
         l.drawnKey = key;
-        clearError();
+        clearError("rings");
       } catch (err) {
         l.drawnKey = key; // settled, with an error shown
-        showError(err);
+        showError(err, "rings");
       } finally { l.inflight = false; }
     }
   }
@@ -563,8 +568,8 @@
       if (!v) return;
       try {
         const [p] = await api("/api/points?" + new URLSearchParams({ launch: v }));
-        addPoint(p.lat, p.lon, p.label); $("point-input").value = ""; map.panTo([p.lat, p.lon]); clearError();
-      } catch (err) { showError(err); }
+        addPoint(p.lat, p.lon, p.label); $("point-input").value = ""; map.panTo([p.lat, p.lon]); clearError("point");
+      } catch (err) { showError(err, "point"); }
     });
     $("place-search").addEventListener("input", searchPlaces);
     $("compare-btn").addEventListener("click", runCompare);
