@@ -1,6 +1,7 @@
 """The explorer's HTTP API under load, on loopback: throughput and latency percentiles, and errors.
 
-Starts the app with uvicorn in a separate process (``--workers N``), then:
+Starts ``weaponsdb explore --workers N`` (or plain ``uvicorn --factory``, ``--server uvicorn``) in a
+separate process, then:
   1. one client, one request at a time: a regional ring (Fath-360 from one point, what a drag
      asks for) and a drag-like sequence of moved points, for the latency a user feels;
   2. ``--clients`` concurrent clients sharing ``--requests`` requests, half rings and half reach
@@ -36,9 +37,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "uvicorn", "--factory", "weaponsdb.explore:create_app", "--host", "127.0.0.1",
-           "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+def start_server(port: int, workers: int, server: str = "explore") -> subprocess.Popen:
+    if server == "explore":
+        cmd = [sys.executable, "-m", "weaponsdb", "explore", "--no-browser", "--port", str(port), "--workers", str(workers)]
+    else:  # plain uvicorn CLI, for comparison
+        cmd = [sys.executable, "-m", "uvicorn", "--factory", "weaponsdb.explore:create_app", "--host", "127.0.0.1",
+               "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -125,14 +129,16 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--requests", type=int, default=2000)
-    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    ap.add_argument("--workers", type=int, default=1, help="server worker processes")
+    ap.add_argument("--server", choices=("explore", "uvicorn"), default="explore",
+                    help="'weaponsdb explore --workers N' (default) or the plain 'uvicorn --factory' command")
     ap.add_argument("--sequential", type=int, default=200, help="requests per single-client case")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
 
     load_before = os.getloadavg()[0]
     port = free_port()
-    proc = start_server(port, args.workers)
+    proc = start_server(port, args.workers, args.server)
     base = f"http://127.0.0.1:{port}"
     try:
         # Warm every worker: the gazetteer, and pyproj's per-thread copies in the request thread pool.
@@ -143,7 +149,7 @@ def main() -> int:
         proc.terminate()
         proc.wait(timeout=30)
 
-    print(f"# bench_explore: Python {platform.python_version()}, {os.cpu_count()} cores, uvicorn workers={args.workers}, "
+    print(f"# bench_explore: Python {platform.python_version()}, {os.cpu_count()} cores, {args.server} --workers {args.workers}, "
           f"threads per worker={os.environ.get('WEAPONSDB_EXPLORE_THREADS', 'default')}, "
           f"load average before/after {load_before:.1f}/{os.getloadavg()[0]:.1f}")
     print("\nOne client, one request at a time (what a drag waits for), ms:\n")

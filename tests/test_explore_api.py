@@ -469,6 +469,35 @@ def test_explore_command_serves_on_loopback_and_a_free_port(cli_env, tmp_path):
         proc.wait(timeout=30)
 
 
+def test_explore_runs_several_workers(cli_env, tmp_path):
+    import httpx
+
+    proc = _start(cli_env, tmp_path, "--workers", "2")
+    try:
+        url = proc.stdout.readline().split()[2]
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                r = httpx.get(url + "api/rings", params={"system": "fath-360", "launch": "50.6,36.6"}, timeout=10)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "explorer workers did not start"
+                time.sleep(0.2)
+        assert r.status_code == 200 and r.json()["features"][0]["properties"]["system"] == "fath-360"
+        assert httpx.get(url + "api/config", headers={"Host": "evil.example"}, timeout=10).status_code == 400
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+
+
+def test_the_socket_is_tcp_so_nagle_is_off():
+    """asyncio sets TCP_NODELAY only on sockets whose proto is TCP; without it a keep-alive answer waits ~40 ms."""
+    from weaponsdb.explore.server import bind
+
+    with bind("127.0.0.1", 0) as sock:
+        assert sock.proto == socket.IPPROTO_TCP
+
+
 def test_explore_warns_on_all_interfaces(cli_env, tmp_path):
     proc = _start(cli_env, tmp_path, "--host", "0.0.0.0")
     try:

@@ -275,7 +275,7 @@ def cmd_explore(args: argparse.Namespace) -> int:
     from ..explore.server import serve
 
     return serve(catalog=args.catalog, host=args.host, port=args.port, open_browser=args.browser,
-                 tiles="osm" if args.online_tiles else "offline")
+                 tiles="osm" if args.online_tiles else "offline", workers=args.workers)
 
 
 COMMANDS = {

@@ -157,6 +157,7 @@ def build_parser() -> Parser:
     c.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     c.add_argument("--no-browser", dest="browser", action="store_false", help="do not open a browser")
     c.add_argument("--online-tiles", action="store_true", help="start with OpenStreetMap tiles instead of the offline basemap")
+    c.add_argument("--workers", type=int, default=1, help="worker processes (default: 1); the app is stateless")
     return p
 
 

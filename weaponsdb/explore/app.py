@@ -84,16 +84,28 @@ def _leaflet_dir() -> Path:
 
 
 def create_app(catalog: Catalog | str | Path | None = None, *, limits: Limits | None = None,
-               trusted_hosts: tuple[str, ...] | None = LOCAL_HOSTS, tiles: str = "offline",
+               trusted_hosts: tuple[str, ...] | str | None = "env", tiles: str | None = None,
                threads: int | None = None) -> FastAPI:
     """The explorer app over ``catalog`` (a Catalog, a CSV path, or the bundled table).
 
     ``trusted_hosts``: Host headers served (a DNS-rebinding guard for a local app); ``None``
     serves any host, as ``--host 0.0.0.0`` needs. ``tiles``: the page's default basemap,
     ``"offline"`` (embedded country outlines) or ``"osm"`` (OpenStreetMap tiles, online).
+
+    Called with no arguments (``uvicorn --factory weaponsdb.explore:create_app``), it reads
+    ``WEAPONSDB_CATALOG`` (a systems CSV), ``WEAPONSDB_EXPLORE_TILES`` (offline|osm) and
+    ``WEAPONSDB_EXPLORE_HOSTS`` (``*`` for any Host header, else a comma list; default: loopback names).
     ``threads``: size of the request thread pool (default: ``WEAPONSDB_EXPLORE_THREADS`` or anyio's 40).
     """
+    catalog = catalog if catalog is not None else os.environ.get("WEAPONSDB_CATALOG") or None
     cat = catalog if isinstance(catalog, Catalog) else load_catalog(catalog)
+    tiles = tiles or os.environ.get("WEAPONSDB_EXPLORE_TILES") or "offline"
+    if tiles not in ("offline", "osm"):
+        raise InputError(f"bad tiles {tiles!r}: expected offline or osm", value=tiles, accepted="offline or osm")
+    if trusted_hosts == "env":
+        hosts = os.environ.get("WEAPONSDB_EXPLORE_HOSTS", "local").strip()
+        trusted_hosts = (None if hosts == "*" else LOCAL_HOSTS if hosts in ("", "local")
+                         else tuple(h.strip() for h in hosts.split(",") if h.strip()))
     lim = limits or Limits()
     pool = threads or int(os.environ.get("WEAPONSDB_EXPLORE_THREADS", "0"))
 

@@ -37,7 +37,10 @@ def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
         raise InputError(f"bad --host {host!r}: not an address of this machine; expected e.g. 127.0.0.1 or 0.0.0.0",
                          value=host) from None
     family, _, _, _, address = infos[0]
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto=IPPROTO_TCP matters: asyncio turns Nagle's algorithm off (TCP_NODELAY) only on sockets that
+    # say they are TCP. A socket made with proto 0, as uvicorn's --workers does, answers each keep-alive
+    # request ~40 ms late (Nagle meets delayed ACK between the header and body writes).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind(address)
@@ -59,8 +62,12 @@ def url_for(sock: socket.socket, host: str) -> str:
 
 
 def serve(*, catalog: str | Path | None = None, host: str = "127.0.0.1", port: int = 0, open_browser: bool = True,
-          tiles: str = "offline") -> int:
-    """Run the explorer until interrupted; returns the exit code."""
+          tiles: str = "offline", workers: int = 1) -> int:
+    """Run the explorer until interrupted; returns the exit code.
+
+    ``workers`` > 1 runs that many processes on the one socket (uvicorn's supervisor); the app is
+    stateless, so any of them can answer any request.
+    """
     try:
         import uvicorn
 
@@ -68,20 +75,47 @@ def serve(*, catalog: str | Path | None = None, host: str = "127.0.0.1", port: i
     except ImportError as exc:
         raise WeaponsDBError(f"the explorer needs FastAPI and uvicorn ({exc.name} is missing): "
                              "pip install 'weaponsdb[explore]'") from None
+    if workers < 1:
+        raise InputError(f"bad --workers {workers}: expected 1 or more processes", value=workers, accepted="1 or more")
     local = is_loopback(host)
-    app = create_app(catalog, trusted_hosts=LOCAL_HOSTS if local else None, tiles=tiles)
+    app = create_app(catalog, trusted_hosts=LOCAL_HOSTS if local else None, tiles=tiles)  # checks the catalogue
     sock = bind(host, port)
     url = url_for(sock, host)
     if not local:
         print(f"weaponsdb: warning: listening on {host}: anyone who can reach this machine on port "
               f"{sock.getsockname()[1]} can use the explorer (no login, no TLS)", file=sys.stderr)
     print(f"weaponsdb explorer: {url}  (Ctrl+C to stop)", flush=True)
+    if workers > 1:
+        return _serve_workers(sock, url, workers, catalog=catalog, local=local, tiles=tiles, open_browser=open_browser)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     threading.Thread(target=_warm, daemon=True).start()
     if open_browser:
         threading.Thread(target=_open_when_started, args=(server, url), daemon=True).start()
     try:
         server.run(sockets=[sock])
+    finally:
+        sock.close()
+    return 0
+
+
+def _serve_workers(sock: socket.socket, url: str, workers: int, *, catalog, local: bool, tiles: str,
+                   open_browser: bool) -> int:
+    """Several worker processes on one socket; each builds the app from the environment (create_app())."""
+    import os
+
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    os.environ["WEAPONSDB_EXPLORE_TILES"] = tiles
+    os.environ["WEAPONSDB_EXPLORE_HOSTS"] = "local" if local else "*"
+    if catalog:
+        os.environ["WEAPONSDB_CATALOG"] = str(Path(catalog).resolve())
+    config = uvicorn.Config("weaponsdb.explore.app:create_app", factory=True, workers=workers, log_level="warning",
+                            access_log=False)
+    if open_browser:
+        threading.Timer(2.0, webbrowser.open, args=(url,)).start()
+    try:
+        Multiprocess(config, sockets=[sock]).run()
     finally:
         sock.close()
     return 0
