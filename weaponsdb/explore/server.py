@@ -110,8 +110,10 @@ def _serve_workers(sock: socket.socket, url: str, workers: int, *, catalog, loca
     os.environ["WEAPONSDB_EXPLORE_HOSTS"] = "local" if local else "*"
     if catalog:
         os.environ["WEAPONSDB_CATALOG"] = str(Path(catalog).resolve())
+    # A worker busy with long requests may answer the supervisor's ping late; the default 5 s would have
+    # it killed (dropping its connections) when it is only slow.
     config = uvicorn.Config("weaponsdb.explore.app:create_app", factory=True, workers=workers, log_level="warning",
-                            access_log=False)
+                            access_log=False, timeout_worker_healthcheck=30)
     if open_browser:
         threading.Timer(2.0, webbrowser.open, args=(url,)).start()
     try:
