@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import tomllib
+from pathlib import Path
 
 import numpy as np
 import pyproj
@@ -288,6 +289,15 @@ def test_limits_on_points_systems_and_text(client):
     assert item["loc"] == ["query", "target"] and "too many verdicts" in item["msg"]
 
 
+def test_a_catalogue_file_and_the_environment_configure_the_app(monkeypatch):
+    monkeypatch.setenv("WEAPONSDB_EXPLORE_TILES", "osm")
+    monkeypatch.setenv("WEAPONSDB_EXPLORE_HOSTS", "*")
+    monkeypatch.setenv("WEAPONSDB_CATALOG", str(Path(__file__).resolve().parent.parent / "data" / "systems.csv"))
+    with TestClient(create_app(), base_url="http://any.example") as c:
+        assert c.get("/api/config").json()["tiles"] == "osm"
+        assert c.get("/api/systems/fath-360").status_code == 200
+
+
 def test_limits_are_configurable(capsys):
     small = TestClient(create_app(limits=Limits(launches=1)), base_url="http://127.0.0.1")
     assert small.get("/api/rings", params={"system": "fath-360", "launch": ["50,36", "51,36"]}).status_code == 422
@@ -401,6 +411,16 @@ def test_scenario_export_reproduces_the_view(client):
     assert data["min_range"] == "20km" and data["offline"] is True and "range" not in data
     assert [(x["label"], x["lat"], x["lon"]) for x in data["launch"]] == [
         ("Belgorod region", 50.60343, 36.58091), ('Kursk "area"', 51.73, 36.19)]
+
+
+def test_adhoc_scenario_and_odd_labels_round_trip(client):
+    labels = ['Quote " and \\ backslash', "Tab\there", "Кириллица", XSS]
+    params = {"launch": [f"{lab}=-33.9,18.4" for lab in labels] + ["0.0000001,-0.0000001"], "range": "75mi",
+              "min_range": "10 km"}
+    data = tomllib.loads(client.get("/api/export/scenario.toml", params=params).text)
+    assert data["systems"] == [] and data["range"] == "75mi" and data["min_range"] == "10 km"
+    assert [x["label"] for x in data["launch"][:-1]] == labels
+    assert (data["launch"][-1]["lat"], data["launch"][-1]["lon"]) == (1e-07, -1e-07)
 
 
 def test_scenario_export_renders_to_the_html_export(client, run_cli, tmp_path):
