@@ -137,7 +137,7 @@ def create_app(catalog: Catalog | str | Path | None = None, *, limits: Limits | 
 
     @app.exception_handler(InputError)
     async def input_error(_request: Request, exc: InputError):
-        return JSONResponse({"detail": [FieldError.wrap("query", exc).item()]}, status_code=422)
+        return JSONResponse({"detail": [FieldError.wrap("", exc).item()]}, status_code=422)  # field unknown
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError):

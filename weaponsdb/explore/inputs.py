@@ -59,7 +59,7 @@ class FieldError(Exception):
                    status=status, where=where)
 
     def item(self) -> dict[str, Any]:
-        loc: list[Any] = [self.where, self.field] + ([self.index] if self.index is not None else [])
+        loc: list[Any] = [self.where] + ([self.field] if self.field else []) + ([self.index] if self.index is not None else [])
         out: dict[str, Any] = {"loc": loc, "msg": self.message, "type": "value_error"}
         if self.value is not None:
             out["input"] = self.value if isinstance(self.value, (str, int, float)) else str(self.value)
