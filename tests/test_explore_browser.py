@@ -262,6 +262,13 @@ def test_user_set_range_and_bad_range_message(open_explorer, api):
     e.errors[:] = [x for x in e.errors if "status of 422" not in x]  # the browser logs the expected 422
 
 
+def test_an_adhoc_range_draws_a_ring_with_its_hole(open_explorer, api):
+    e = open_explorer("?range=300km&min_range=50km&launch=50,36")
+    ring = drawn_matches_api(e, api, 0)[0]
+    assert ring["properties"]["system"] is None and len(ring["geometry"]["coordinates"]) == 2  # exterior + hole
+    assert "300km ring" in e.text("#legend") and "closer than 50km" in e.text("#legend")
+
+
 # ---- target, compare, places ----------------------------------------------------------------------------
 
 
