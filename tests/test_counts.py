@@ -155,7 +155,8 @@ def test_blocks_of_any_size_add_up():
 @pytest.fixture(scope="module")
 def dask_client():
     """An in-process local cluster: same scheduler and partitions as a real one, no worker processes to spawn."""
-    distributed = pytest.importorskip("distributed")
+    import distributed
+
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1",
                                        dashboard_address=None)
     client = distributed.Client(cluster)

@@ -411,8 +411,15 @@ def _count_targets(path: str):
     return path
 
 
+def cmd_explore(args: argparse.Namespace) -> int:
+    from ..explore.server import serve
+
+    return serve(catalog=args.catalog, host=args.host, port=args.port, open_browser=args.browser,
+                 tiles="osm" if args.online_tiles else "offline", workers=args.workers)
+
+
 COMMANDS = {
     "list": cmd_list, "show": cmd_show, "check": cmd_check, "ring": cmd_ring, "distance": cmd_distance,
     "map": cmd_map, "render": cmd_render, "reach": cmd_reach, "compare": cmd_compare,
-    "count": cmd_count,
+    "count": cmd_count, "explore": cmd_explore,
 }

@@ -24,6 +24,7 @@ examples:
   weaponsdb count iskander-m kn-23 --from Belgorod --targets buildings.parquet --engine dask
   weaponsdb render maps/fath-360-ukraine-border.toml
   weaponsdb check --catalog my-systems.csv
+  weaponsdb explore                              the interactive explorer in your browser
 
 points (--from, targets) may be written as 50.6,36.6 | 50.6N 36.6E | 50°36'00"N 36°35'54"E |
 MGRS 37UCS3003708064 | a place name from the offline gazetteer (Kyiv; Odessa, US),
@@ -184,6 +185,16 @@ def build_parser() -> Parser:
                    "(default: a small local cluster for this run)")
     c.add_argument("--json", action="store_true", help="print JSON for scripts")
     c.add_argument("--csv", action="store_true", help="print CSV")
+
+    c = command("explore", "interactive range explorer in the browser", "Start the range explorer, a local web app: "
+                "pick systems, click and drag launch points and watch the exact rings follow; spec cards with sources, "
+                "distances to a target, coverage comparison and exports. Also serves the HTTP API (OpenAPI at /docs). "
+                "Works with no network.")
+    c.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    c.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    c.add_argument("--no-browser", dest="browser", action="store_false", help="do not open a browser")
+    c.add_argument("--online-tiles", action="store_true", help="start with OpenStreetMap tiles instead of the offline basemap")
+    c.add_argument("--workers", type=int, default=1, help="worker processes (default: 1); the app is stateless")
     return p
 
 
