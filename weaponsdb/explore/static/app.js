@@ -461,9 +461,11 @@
       el("td", { className: "num overlap" }, num(r.overlap_km2)), el("td", { className: "num cities" }, num(r.cities_in_range)),
       el("td", { className: "num population" }, num(r.population_in_range)),
       countries.map((c) => el("td", { className: "num share" }, num(100 * (r.country_share[c.toUpperCase()] ?? 0), 1) + "%"))));
-    const tops = rows.filter((r) => r.top_cities.length).map((r) => el("p", { className: "hint" }, `${r.name}: largest cities in range: ${r.top_cities.join(", ")}`));
+    const city = (c) => `${c.name} (${c.country}, ${num(c.distance_km)} km from ${c.launch})`;
+    const tops = rows.filter((r) => r.cities.length).map((r) => el("p", { className: "hint" }, `${r.name}: largest cities in range: ${r.cities.map(city).join(", ")}`));
     out.replaceChildren(el("table", { id: "compare-table" }, head, body), ...tops,
-      el("p", { className: "hint" }, "Added and overlap are measured against the first system. Cities: GeoNames places over 15,000 people."));
+      el("p", { className: "hint" }, "Added and overlap are measured against the first system. Cities: GeoNames populated places" +
+        (countries.length ? ", counted only in the countries chosen." : ".")));
   }
 
   // ---- place search ---------------------------------------------------------------------------------
