@@ -208,6 +208,8 @@ class Catalog:
         AmbiguousNameError (a subclass of UnknownNameError) when it fits several systems;
         UnknownNameError with suggestions when it fits none.
         """
+        if name.strip() in self.df.index:  # an id is never ambiguous
+            return name.strip()
         key = normalise(name)
         exact = self._exact.get(key)
         shared = self._shared.get(key, set()) - {exact}
@@ -311,15 +313,21 @@ class Catalog:
 
 
 def _unqualified(label: str, qualifiers: set[str]) -> list[str]:
-    """Keys a label also answers to when it carries a qualifier: ``Zulfiqar (Houthi)`` -> zulfiqar;
-    ``Houthi Zulfiqar`` -> zulfiqar when the row's operators or country start with "Houthi"."""
+    """Keys a label also answers to when it is qualified by one of the row's operators or countries:
+    ``Zulfiqar (Houthi)`` and ``Houthi Zulfiqar`` -> zulfiqar when an operator is "Houthis".
+
+    Other qualifiers (``Hsiung Feng IIE (extended range)``) name a variant, not a homonym.
+    """
+    def operator(word: str) -> bool:
+        w = normalise(word)
+        return len(w) >= 4 and any(q and (q.startswith(w) or w.startswith(q)) for q in qualifiers)
+
     out = []
     m = _QUALIFIED.match(label)
-    if m:
+    if m and operator(m["qualifier"]):
         out.append(normalise(m["base"]))
     first, _, rest = label.strip().partition(" ")
-    head = normalise(first)
-    if rest and len(head) >= 4 and any(q.startswith(head) for q in qualifiers if q):
+    if rest and operator(first):
         out.append(normalise(rest))
     return [k for k in out if k]
 

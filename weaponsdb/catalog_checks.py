@@ -385,9 +385,11 @@ def _check_citations(row, bad, known: frozenset[str], strict: bool) -> None:
             continue
         if not row[field]:
             bad("field_sources", f"{field} is empty but cited to {'|'.join(refs)}")
-        for ref in refs:
-            if ref not in cited:
-                bad("field_sources", f"{field}={ref}: {ref!r} is not among the row's sources")
+        stray = [ref for ref in refs if ref not in cited]
+        if stray:
+            listed = ", ".join(repr(r) for r in stray)
+            verb = "is" if len(stray) == 1 else "are"
+            bad("field_sources", f"{field}={'|'.join(stray)}: {listed} {verb} not among the row's sources")
     if strict:
         for field in CITED_FIELDS:
             if row[field] and field not in mapping:
