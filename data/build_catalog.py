@@ -33,8 +33,16 @@ sys.path.insert(0, str(HERE.parent))
 
 from weaponsdb import catalog_checks as checks  # noqa: E402
 from weaponsdb.catalog_checks import (  # noqa: E402
-    CATEGORY_BANDS, CITED_FIELDS, COLUMNS, PRIMARY_KINDS, SOURCE_COLUMNS, SOURCE_KINDS, expected_category,
-    format_field_sources, parse_field_sources, split,
+    CATEGORY_BANDS,
+    CITED_FIELDS,
+    COLUMNS,
+    PRIMARY_KINDS,
+    SOURCE_COLUMNS,
+    SOURCE_KINDS,
+    expected_category,
+    format_field_sources,
+    parse_field_sources,
+    split,
 )
 
 BASE = HERE / "base"
@@ -187,7 +195,8 @@ def merge(regions: list[Path], base: Path = BASE, report=print) -> tuple[list[di
                 continue
             if key in by_url:
                 rename[sid] = by_url[key]
-                report(f"conflict: {label} source {sid!r} has the URL of {by_url[key]!r}; rows citing it now cite {by_url[key]!r}")
+                report(f"conflict: {label} source {sid!r} has the URL of {by_url[key]!r}; "
+                       f"rows citing it now cite {by_url[key]!r}")
                 continue
             sources[sid] = {c: s.get(c, "") for c in SOURCE_COLUMNS}
             by_url[key] = sid

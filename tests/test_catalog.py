@@ -200,7 +200,7 @@ RULES = [
     ("duplicate-source-url", lambda t: t.append(_new_source(url=t.get(_iskander_source(), "url", "sources"))),
      [("new-source", "sources", "url")], rf"the same URL is already source '{_iskander_source()}'"),
     ("source-kind-unknown", lambda t: t.append(_new_source(kind="blog")),
-     [("new-source", "sources", "kind")], r"'blog' is not a publisher kind \(expected one of: government, manufacturer, research, press\)"),
+     [("new-source", "sources", "kind")], r"'blog' is not a publisher kind \(expected one of: government, manufacturer"),
     ("source-date-not-a-date", lambda t: t.append(_new_source(when="2024-13")),
      [("new-source", "sources", "date")], r"'2024-13' is not a date"),
     ("sources-missing-column", lambda t: t.drop_column("url", "sources"),
@@ -215,7 +215,7 @@ RULES = [
     ("status-as-of-empty", lambda t: t.set("iskander-m", "status_as_of", ""),
      [("iskander-m", "systems", "status_as_of")], r"empty: give the date of the newest source for the status"),
     ("range-kind-unknown", lambda t: t.set("iskander-m", "range_kind", "guess"),
-     [("iskander-m", "systems", "range_kind")], r"unknown range kind 'guess' \(expected one of: claimed, estimate, demonstrated, requirement\)"),
+     [("iskander-m", "systems", "range_kind")], r"unknown range kind 'guess' \(expected one of: claimed, estimate"),
     ("range-kind-empty", lambda t: t.set("iskander-m", "range_kind", ""),
      [("iskander-m", "systems", "range_kind")], r"empty: say what the headline figure is"),
     ("range-measures-unknown", lambda t: t.set("arrow-3", "range_measures", "altitude"),
@@ -407,7 +407,8 @@ def test_list_units_mi_adds_a_miles_column(cli):
     assert re.search(r"\bMAX RANGE\s+MI\b", header)
     tomahawk = next(r for r in rows if r.startswith("Tomahawk"))
     assert "1,609 km" in tomahawk and "1,000 mi" in tomahawk
-    assert "2 of 50 systems" in err
+    slcm = len(expected_ids(lambda r: r["category"] == "SLCM"))
+    assert f"{slcm} of {len(bundled_records())} systems" in err
 
 
 def test_show_units_mi(cli):
@@ -420,7 +421,7 @@ JSON_KEYS = {"id", "name", "aliases", "category", "country", "min_range_km", "ma
 
 
 def _check_record_shape(r):
-    assert JSON_KEYS <= set(r), sorted(JSON_KEYS - set(r))
+    assert set(r) >= JSON_KEYS, sorted(JSON_KEYS - set(r))
     assert isinstance(r["id"], str) and isinstance(r["name"], str)
     assert isinstance(r["aliases"], list) and all(isinstance(a, str) for a in r["aliases"])
     assert r["category"] in CATEGORIES

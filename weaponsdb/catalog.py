@@ -20,12 +20,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from . import catalog_checks as checks
 from .catalog_checks import (
-    CATEGORIES, COLUMNS, NUMBERS, SOURCE_COLUMNS, SPEC_FIELDS, UNSOURCED, number, parse_field_sources, split,
+    CATEGORIES,
+    COLUMNS,
+    NUMBERS,
+    SOURCE_COLUMNS,
+    SPEC_FIELDS,
+    UNSOURCED,
+    number,
+    parse_field_sources,
+    split,
 )
 from .datafiles import data_file
 from .errors import CatalogError, InputError, UnknownNameError
@@ -216,7 +225,7 @@ class Catalog:
         if exact and not shared:
             return exact
         if shared:
-            ids = ([exact] if exact else []) + sorted(shared, key=lambda s: _natural(self.df.loc[s, "name"]))
+            ids = ([exact] if exact else []) + sorted(shared, key=lambda s: _natural(self._name(s)))
             if len(ids) == 1:
                 return ids[0]
             raise AmbiguousNameError(name, [self.system(s) for s in ids], "shared")
@@ -224,10 +233,13 @@ class Catalog:
         if len(family) == 1:
             return next(iter(family))
         if family:
-            ids = sorted(family, key=lambda s: (_natural(self.df.loc[s, "name"]), s))
+            ids = sorted(family, key=lambda s: (_natural(self._name(s)), s))
             raise AmbiguousNameError(name, [self.system(s) for s in ids], "family")
         raise UnknownNameError("system", name, suggest(name, self.names()),
                                "expected a system name, id or alias; 'weaponsdb list' shows them all")
+
+    def _name(self, sid: str) -> str:
+        return str(self.df.at[sid, "name"])
 
     def get(self, name: str | System) -> System:
         """One system by name, id, alias or unique prefix (a System passes through)."""
@@ -236,7 +248,7 @@ class Catalog:
     def system(self, sid: str) -> System:
         """The System with id ``sid``, its sources resolved."""
         if sid not in self._systems:
-            row = self.df.loc[sid]
+            row: dict[str, Any] = {str(k): v for k, v in self.df.loc[sid].items()}
             user = sid in self.user_ids
             refs = row["sources"]
             sourced_range = bool(row["range_source"])

@@ -276,7 +276,7 @@ def _check_identity(row, bad, ids, names, taken, line) -> None:
             names[key] = (line, row["name"])
 
 
-def _check_row(row, bad, known: frozenset[str], all_ids: frozenset[str], strict: bool) -> None:  # noqa: C901
+def _check_row(row, bad, known: frozenset[str], all_ids: frozenset[str], strict: bool) -> None:
     def need(column, what):
         if strict and not row[column]:
             bad(column, f"empty: {what}")
@@ -351,7 +351,8 @@ def _check_range(row, values, bad, strict: bool) -> None:
         try:
             value, unit = split_distance(row["range_reported"])
             if high is not None and abs(value * KM_PER[unit] - high) > max(0.051, 0.001 * high):
-                bad("range_reported", f"{row['range_reported']!r} is {value * KM_PER[unit]:.1f} km but max_range_km says {high:g}")
+                bad("range_reported",
+                    f"{row['range_reported']!r} is {value * KM_PER[unit]:.1f} km but max_range_km says {high:g}")
         except InputError as exc:
             bad("range_reported", str(exc))
     # Category convention: ballistic categories by headline range (SLBM and ALBM are exempt).
