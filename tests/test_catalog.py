@@ -55,7 +55,7 @@ class Table:
 
     def append(self, row, table="sources"):
         path = self.systems if table == "systems" else self.sources
-        write_rows(path, read_rows(path) + [row])
+        write_rows(path, [*read_rows(path), row])
         return self
 
     def drop_column(self, column, table="systems"):
