@@ -465,3 +465,13 @@ def test_publisher_kind_classification(publisher, url, kind):
 
 def test_api_exports_the_loader():
     assert weaponsdb.load_catalog is load_catalog
+
+
+def test_see_also_lists_parent_variants_and_longer_names(tmp_path):
+    path = write_csv(tmp_path / "mine.csv", "id,name,max_range_km,variant_of\n"
+                     "burkan,Burkan,10,\nburkan-1,Burkan-1,800,\nburkan-2h,Burkan-2H,800,burkan-1\nother,Other,5,\n")
+    cat = load_catalog(path, only=True)
+    assert cat.get("Burkan").id == "burkan"  # an exact name wins over the family
+    assert [s.id for s in cat.see_also("Burkan")] == ["burkan-1", "burkan-2h"]
+    assert [s.id for s in cat.see_also("burkan-2h")] == ["burkan-1"]
+    assert [s.id for s in cat.see_also("burkan-1")] == ["burkan-2h"]

@@ -289,6 +289,17 @@ class Catalog:
         ids = self.df.index[self.df["variant_of"] == sid]
         return sorted((self.system(str(s)) for s in ids), key=lambda s: _natural(s.name))
 
+    def see_also(self, name: str | System) -> list[System]:
+        """Other systems a reader of ``name`` may want: its parent, its variants and rows whose names
+        extend its name (``Fattah`` -> Fattah-2; ``Burkan`` -> Burkan-1, Burkan-2H)."""
+        system = self.get(name)
+        ids = set(self._prefix.get(normalise(system.name), set()))
+        ids |= {str(s) for s in self.df.index[self.df["variant_of"] == system.id]}
+        if system.variant_of and system.variant_of in self.df.index:
+            ids.add(system.variant_of)
+        ids.discard(system.id)
+        return sorted((self.system(s) for s in ids), key=lambda s: (_natural(s.name), s.id))
+
     def filter(self, category: str | Sequence[str] | None = None, country: str | None = None,
                min_range: str | float | None = None, max_range: str | float | None = None) -> list[System]:
         """Systems matching every given filter; ranges accept distances such as ``200mi``."""
