@@ -240,6 +240,11 @@ RULES = [
      [("er-gmlrs", "systems", "field_sources")], r"'colour' is not a field that takes sources"),
     ("field-sources-malformed", lambda t: t.set("er-gmlrs", "field_sources", t.get("er-gmlrs", "field_sources") + ";status"),
      [("er-gmlrs", "systems", "field_sources")], r"'status' is not 'field=source-id'"),
+    ("range-note-empty-when-sources-disagree", lambda t: t.set("fath-360", "range_note", ""),
+     [("fath-360", "systems", "range_note")], r"empty: sources disagree \(120\.\.120\.7 km\)"),
+    ("manufacturer-figure-is-a-claim", lambda t: t.set(t.get("er-gmlrs", "range_source"), "kind", "manufacturer", "sources")
+     .set("er-gmlrs", "range_kind", "estimate"),
+     [("er-gmlrs", "systems", "range_kind")], r"'estimate' but range_source 'washtimes-gmlrs-2021' is the manufacturer's"),
     # category convention, by headline range
     ("convention-crbm-is-below-300", lambda t: t.set("fath-360", "category", "SRBM"),
      [("fath-360", "systems", "category")], r"SRBM but the headline range 120\.7 km makes it CRBM"),

@@ -475,3 +475,10 @@ def test_see_also_lists_parent_variants_and_longer_names(tmp_path):
     assert [s.id for s in cat.see_also("Burkan")] == ["burkan-1", "burkan-2h"]
     assert [s.id for s in cat.see_also("burkan-2h")] == ["burkan-1"]
     assert [s.id for s in cat.see_also("burkan-1")] == ["burkan-2h"]
+
+
+def test_override_notice(tmp_path):
+    path = write_csv(tmp_path / "mine.csv", "id,name,max_range_km\nfath-360,Fath-360,130\n")
+    cat = load_catalog(path)
+    assert cat.override_notice() == f"{path} replaces 1 bundled system: Fath-360 (fath-360)"
+    assert load_catalog().override_notice() == ""

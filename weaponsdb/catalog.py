@@ -136,6 +136,7 @@ def check_catalog(path: str | Path | None = None, *, only: bool = False, strict:
 
 def _typed(df: pd.DataFrame) -> pd.DataFrame:
     df = df[list(COLUMNS)].copy()
+    df.attrs = {}  # pandas deep-copies attrs (the line numbers) into every row it yields
     for col in df.columns:
         df[col] = df[col].map(lambda v: str(v).strip())
     for col in NUMBERS:
@@ -147,8 +148,8 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _source_lookup(df: pd.DataFrame) -> dict[str, Source]:
-    return {row["id"].strip(): Source(**{c: str(row.get(c, "")).strip() for c in SOURCE_COLUMNS})
-            for _, row in df.iterrows()}
+    return {str(row["id"]).strip(): Source(**{c: str(row.get(c, "")).strip() for c in SOURCE_COLUMNS})
+            for row in df.to_dict("records")}
 
 
 def _float(value) -> float | None:
@@ -188,6 +189,14 @@ class Catalog:
                     self._shared.setdefault(base, set()).add(str(sid))
         for sid in df.index:
             self._exact.setdefault(normalise(sid), str(sid))
+
+    def override_notice(self) -> str:
+        """One line saying which bundled systems a user's file replaced; empty when none."""
+        if not self.overrides:
+            return ""
+        names = ", ".join(f"{self._name(s)} ({s})" for s in self.overrides)
+        n = len(self.overrides)
+        return f"{self.path} replaces {n} bundled system{'s' if n != 1 else ''}: {names}"
 
     def __len__(self) -> int:
         return len(self.df)

@@ -93,8 +93,10 @@ def problems(systems: pd.DataFrame, systems_path: Path, sources: pd.DataFrame, s
     """
     found = check_sources(sources, sources_path, strict=strict)
     known = known_sources | (set(sources["id"]) if "id" in sources.columns else set())
+    kinds = dict(zip(sources["id"].str.strip(), sources["kind"].str.strip(), strict=False)) \
+        if {"id", "kind"} <= set(sources.columns) else {}
     return found + check_systems(systems, systems_path, frozenset(known), strict=strict, other_ids=other_ids,
-                                 taken_names=taken_names or {})
+                                 taken_names=taken_names or {}, source_kinds=kinds)
 
 
 def read_csv(path: Path) -> pd.DataFrame:
@@ -208,9 +210,9 @@ def check_sources(df: pd.DataFrame, path: Path, *, strict: bool = True) -> list[
         return [f"{path}:1: {missing[0]}: missing {what} {', '.join(missing)} (sources.csv columns: {', '.join(SOURCE_COLUMNS)})"]
     problems: list[str] = []
     seen: dict[str, int] = {}
-    urls: dict[str, int] = {}
-    for i, row in df.iterrows():
-        line = line_of(df, int(i))  # type: ignore[call-overload]
+    urls: dict[str, str] = {}
+    for i, row in enumerate(df.astype(str).to_dict("records")):
+        line = line_of(df, i)
         sid, url = row["id"].strip(), row["url"].strip()
         if not _SLUG.match(sid):
             problems.append(f"{path}:{line}: id: {row['id']!r} is not a slug (lower-case letters, digits and '-')")
@@ -220,8 +222,8 @@ def check_sources(df: pd.DataFrame, path: Path, *, strict: bool = True) -> list[
         if not _URL.match(url):
             problems.append(f"{path}:{line}: url: {row['url']!r} is not an http(s) URL")
         elif strict and url in urls:
-            problems.append(f"{path}:{line}: url: the same URL is already source {df.iloc[urls[url]]['id']!r}: cite that id")
-        urls.setdefault(url, int(i))  # type: ignore[call-overload]
+            problems.append(f"{path}:{line}: url: the same URL is already source {urls[url]!r}: cite that id")
+        urls.setdefault(url, sid)
         if not row["title"].strip():
             problems.append(f"{path}:{line}: title: empty")
         kind = row.get("kind", "").strip()
@@ -234,7 +236,8 @@ def check_sources(df: pd.DataFrame, path: Path, *, strict: bool = True) -> list[
 
 
 def check_systems(df: pd.DataFrame, path: Path, known: frozenset[str], *, strict: bool = True,
-                  other_ids: frozenset[str] = frozenset(), taken_names: Mapping[str, str] | None = None) -> list[str]:
+                  other_ids: frozenset[str] = frozenset(), taken_names: Mapping[str, str] | None = None,
+                  source_kinds: Mapping[str, str] | None = None) -> list[str]:
     df, problems = prepare(df, path, strict=strict)
     if problems:
         return problems
@@ -244,15 +247,18 @@ def check_systems(df: pd.DataFrame, path: Path, known: frozenset[str], *, strict
     names: dict[str, tuple[int, str]] = {}
     if df.empty:
         problems.append(f"{path}:2: id: no systems: the table has a header but no rows")
-    for i, row in df.iterrows():
-        row = row.map(lambda v: str(v).strip())
-        line = line_of(df, int(i))  # type: ignore[call-overload]
+    for i, row in enumerate(df.astype(str).to_dict("records")):
+        row = {str(k): v.strip() for k, v in row.items()}
+        line = line_of(df, i)
 
         def bad(column, problem, line=line):
             problems.append(f"{path}:{line}: {column}: {problem}")
 
         _check_identity(row, bad, ids, names, taken, line)
         _check_row(row, bad, known, all_ids, strict)
+        if row["range_kind"] == "estimate" and (source_kinds or {}).get(row["range_source"]) == "manufacturer":
+            bad("range_kind", f"'estimate' but range_source {row['range_source']!r} is the manufacturer's: "
+                              "a producer's figure is 'claimed'")
     return problems
 
 
@@ -347,6 +353,8 @@ def _check_range(row, values, bad, strict: bool) -> None:
         bad("max_range_km", f"{high:g} km is below range_low_km {lo_r:g} km")
     elif high is not None and hi_r is not None and lo_r is None and high > hi_r + 0.05:
         bad("max_range_km", f"{high:g} km is above range_high_km {hi_r:g} km")
+    if strict and lo_r is not None and hi_r is not None and lo_r < hi_r and not row["range_note"]:
+        bad("range_note", f"empty: sources disagree ({lo_r:g}..{hi_r:g} km): say who says what and why the headline was chosen")
     if row["range_reported"] or strict:
         try:
             value, unit = split_distance(row["range_reported"])
