@@ -482,3 +482,11 @@ def test_override_notice(tmp_path):
     cat = load_catalog(path)
     assert cat.override_notice() == f"{path} replaces 1 bundled system: Fath-360 (fath-360)"
     assert load_catalog().override_notice() == ""
+
+
+def test_summary_for_check(tmp_path, catalog):
+    assert catalog.summary().startswith(f"{len(catalog)} systems, ") and catalog.summary().endswith("every row cited")
+    path = write_csv(tmp_path / "mine.csv", "id,name,max_range_km\nfath-360,Fath-360,130\nmy-rocket,My Rocket,150\n")
+    text = load_catalog(path).summary()
+    assert f"{len(catalog) + 1} systems" in text and f"2 from {path}" in text and "2 unsourced (your catalogue)" in text
+    assert text.endswith(f"{path} replaces 1 bundled system: Fath-360 (fath-360)")

@@ -190,6 +190,17 @@ class Catalog:
         for sid in df.index:
             self._exact.setdefault(normalise(sid), str(sid))
 
+    def summary(self) -> str:
+        """What ``weaponsdb check`` prints on success: counts, the user's rows, unsourced rows, overrides."""
+        cited = {ref for refs in self.df["sources"] for ref in refs}
+        parts = [f"{len(self)} systems, {len(cited)} sources"]
+        if self.user_ids:
+            parts.append(f"{len(self.user_ids)} from {self.path}")
+        unsourced = [s for s in self.df.index if not self.df.at[s, "sources"]]
+        parts.append(f"{len(unsourced)} unsourced (your catalogue)" if unsourced else "every row cited")
+        notice = self.override_notice()
+        return ", ".join(parts) + (f"; {notice}" if notice else "")
+
     def override_notice(self) -> str:
         """One line saying which bundled systems a user's file replaced; empty when none."""
         if not self.overrides:
