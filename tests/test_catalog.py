@@ -481,3 +481,67 @@ def test_bundled_max_range_matches_range_as_reported(record):
     # max_range_km is the reported figure converted to km and rounded to 0.1 km at most
     assert abs(float(record["max_range_km"]) - km) <= 0.05 + 1e-9, (record["max_range_km"], km)
     assert record["category"] in CATEGORIES
+
+
+# --- the CLI contract for catalogue 2.0 (needs the rewritten CLI, issue 10) -----------------------
+
+V2_KEYS = {"id", "name", "aliases", "variant_of", "country", "operators", "category", "status", "status_as_of",
+           "min_range_km", "max_range_km", "range_reported", "range_low_km", "range_high_km", "range_kind",
+           "range_measures", "range_note", "range_source", "length_m", "diameter_m", "launch_mass_kg", "warhead",
+           "nuclear_capable", "propulsion", "guidance", "cep_m", "basing", "in_service_year", "manufacturer",
+           "field_sources", "sources"}
+
+
+@pytest.fixture
+def my_catalog(tmp_path):
+    path = tmp_path / "mine" / "my-systems.csv"
+    path.parent.mkdir()
+    path.write_text("id,name,max_range_km\nmy-rocket,My Rocket,150\nfath-360,Fath-360,130\n", encoding="utf-8")
+    return path
+
+
+def test_cli_show_json_carries_every_v2_key(cli):
+    code, out, err = cli["show-json"]
+    assert code == 0, err
+    r = json.loads(out)
+    assert V2_KEYS <= set(r), sorted(V2_KEYS - set(r))
+    assert isinstance(r["field_sources"], dict) and r["range_kind"] and r["range_measures"] == "ground range"
+
+
+def test_cli_catalog_adds_rows_and_reports_the_override(run_cli, my_catalog):
+    code, out, err = run_cli("--catalog", my_catalog, "list", "--json")
+    assert code == 0, err
+    rows = {r["id"]: r for r in json.loads(out)}
+    assert len(rows) == len(bundled_records()) + 1
+    mine = rows["my-rocket"]
+    assert mine["range_kind"] == "unsourced (your catalogue)" and mine["sources"] == []
+    assert rows["fath-360"]["max_range_km"] == 130
+    assert re.search(r"replac|overrid", err, re.I) and "fath-360" in err.casefold()
+
+
+def test_cli_catalog_only_uses_the_file_alone(run_cli, my_catalog):
+    code, out, err = run_cli("--catalog", my_catalog, "--catalog-only", "list", "--json")
+    assert code == 0, err
+    assert sorted(r["id"] for r in json.loads(out)) == ["fath-360", "my-rocket"]
+
+
+def test_cli_show_unsourced_row_says_so(run_cli, my_catalog):
+    code, out, err = run_cli("--catalog", my_catalog, "show", "My Rocket")
+    assert code == 0, err
+    assert "unsourced (your catalogue)" in out
+
+
+def test_cli_family_name_lists_the_family(run_cli):
+    code, out, err = run_cli("show", "Hwasong")
+    assert code == 2 and "Traceback" not in err
+    for name in ("Hwasong-12", "Hwasong-15", "Hwasong-17"):
+        assert name in err
+
+
+def test_cli_user_catalogue_missing_columns_is_one_line(run_cli, tmp_path):
+    path = tmp_path / "few.csv"
+    path.write_text("id,title\nx,Y\n", encoding="utf-8")
+    code, out, err = run_cli("--catalog", path, "check")
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert code == 2 and len(lines) == 2, err
+    assert parse_problem(lines[0])[1:3] == (1, "name") and "name, max_range_km" in lines[0]
