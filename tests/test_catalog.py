@@ -504,7 +504,7 @@ def test_cli_show_json_carries_every_v2_key(cli):
     code, out, err = cli["show-json"]
     assert code == 0, err
     r = json.loads(out)
-    assert V2_KEYS <= set(r), sorted(V2_KEYS - set(r))
+    assert set(r) >= V2_KEYS, sorted(V2_KEYS - set(r))
     assert isinstance(r["field_sources"], dict) and r["range_kind"] and r["range_measures"] == "ground range"
 
 
@@ -532,7 +532,7 @@ def test_cli_show_unsourced_row_says_so(run_cli, my_catalog):
 
 
 def test_cli_family_name_lists_the_family(run_cli):
-    code, out, err = run_cli("show", "Hwasong")
+    code, _out, err = run_cli("show", "Hwasong")
     assert code == 2 and "Traceback" not in err
     for name in ("Hwasong-12", "Hwasong-15", "Hwasong-17"):
         assert name in err
@@ -541,7 +541,7 @@ def test_cli_family_name_lists_the_family(run_cli):
 def test_cli_user_catalogue_missing_columns_is_one_line(run_cli, tmp_path):
     path = tmp_path / "few.csv"
     path.write_text("id,title\nx,Y\n", encoding="utf-8")
-    code, out, err = run_cli("--catalog", path, "check")
+    code, _out, err = run_cli("--catalog", path, "check")
     lines = [line for line in err.splitlines() if line.strip()]
     assert code == 2 and len(lines) == 2, err
     assert parse_problem(lines[0])[1:3] == (1, "name") and "name, max_range_km" in lines[0]
