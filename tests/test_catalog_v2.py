@@ -490,3 +490,11 @@ def test_summary_for_check(tmp_path, catalog):
     text = load_catalog(path).summary()
     assert f"{len(catalog) + 1} systems" in text and f"2 from {path}" in text and "2 unsourced (your catalogue)" in text
     assert text.endswith(f"{path} replaces 1 bundled system: Fath-360 (fath-360)")
+
+
+def test_see_also_includes_names_extending_what_was_typed(tmp_path):
+    path = write_csv(tmp_path / "mine.csv", "id,name,aliases,max_range_km\n"
+                     "khorramshahr-4,Khorramshahr-4,Kheibar,2000\nkheibar-shekan,Kheibar Shekan,,1450\n")
+    cat = load_catalog(path, only=True)
+    assert cat.get("Kheibar").id == "khorramshahr-4"  # the exact alias wins
+    assert [s.id for s in cat.see_also("Kheibar")] == ["kheibar-shekan"]

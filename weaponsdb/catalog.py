@@ -314,6 +314,8 @@ class Catalog:
         extend its name (``Fattah`` -> Fattah-2; ``Burkan`` -> Burkan-1, Burkan-2H)."""
         system = self.get(name)
         ids = set(self._prefix.get(normalise(system.name), set()))
+        if isinstance(name, str):  # what was typed: "Kheibar" (Khorramshahr-4) -> Kheibar Shekan too
+            ids |= self._prefix.get(normalise(name), set())
         ids |= {str(s) for s in self.df.index[self.df["variant_of"] == system.id]}
         if system.variant_of and system.variant_of in self.df.index:
             ids.add(system.variant_of)
