@@ -289,6 +289,19 @@ def stats(folder: Path = HERE) -> str:
     out += ["", "| category | systems |", "|---|---:|"]
     for cat, c in sorted(Counter(r["category"] for r in systems).items(), key=lambda kv: (-kv[1], kv[0])):
         out.append(f"| {cat} | {c} |")
+    where = Counter()
+    for r in systems:
+        m = float(r["max_range_km"])
+        lo, hi = (float(r[c]) if r[c] else None for c in ("range_low_km", "range_high_km"))
+        if lo is None or hi is None or not lo < hi:
+            where["one figure, or one bound only"] += 1
+        else:
+            where["the highest figure" if abs(m - hi) < 0.06 else "the lowest figure" if abs(m - lo) < 0.06
+                  else "between the lowest and highest"] += 1
+    out += ["", "Where the headline sits among the sourced figures (the policy picks the most credible source, "
+            "not the high or low end):", "", "| headline is | systems |", "|---|---:|"]
+    for k, c in sorted(where.items(), key=lambda kv: (-kv[1], kv[0])):
+        out.append(f"| {k} | {c} |")
     out += ["", "| range_kind | systems |", "|---|---:|"]
     for k, c in sorted(Counter(r["range_kind"] for r in systems).items(), key=lambda kv: (-kv[1], kv[0])):
         out.append(f"| {k} | {c} |")
