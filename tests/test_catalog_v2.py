@@ -498,3 +498,17 @@ def test_see_also_includes_names_extending_what_was_typed(tmp_path):
     cat = load_catalog(path, only=True)
     assert cat.get("Kheibar").id == "khorramshahr-4"  # the exact alias wins
     assert [s.id for s in cat.see_also("Kheibar")] == ["kheibar-shekan"]
+
+
+def test_spreadsheet_csv_with_byte_order_mark(tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes("id,name,max_range_km\r\nmy-rocket,My Rocket,150\r\n".encode("utf-8-sig"))
+    assert load_catalog(path, only=True).get("My Rocket").range.max_km == 150
+
+
+def test_catalog_only_with_own_sources_may_still_cite_bundled_ones(tmp_path):
+    write_csv(tmp_path / "sources.csv", "id,title,url\nmy-src,My page,https://example.org/p\n")
+    path = write_csv(tmp_path / "mine.csv", "id,name,max_range_km,range_source,sources\n"
+                     "x,Rocket X,150,my-src,my-src\ny,Rocket Y,120.7,itv-2024-09-10,itv-2024-09-10\n")
+    cat = load_catalog(path, only=True)
+    assert len(cat) == 2 and cat.get("Rocket Y").range.source.publisher == "ITV News"

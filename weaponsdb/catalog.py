@@ -88,13 +88,15 @@ def load_catalog(path: str | Path | None = None, *, only: bool = False, strict: 
     user_strict = bool(strict)
     beside = path.with_name("sources.csv")
     if only:
+        bundled_sources = _source_lookup(checks.read_csv(data_file("sources.csv")))
         sources_path = beside if beside.is_file() else data_file("sources.csv")
         systems, sources = checks.read_csv(path), checks.read_csv(sources_path)
-        found = checks.problems(systems, path, sources, sources_path, strict=user_strict)
+        found = checks.problems(systems, path, sources, sources_path, strict=user_strict,
+                                known_sources=frozenset() if user_strict else frozenset(bundled_sources))
         if found:
             raise CatalogError(found)
-        return Catalog(_typed(checks.prepare(systems, path, strict=user_strict)[0]), _source_lookup(sources), path,
-                       user_ids=frozenset(systems["id"].str.strip()))
+        return Catalog(_typed(checks.prepare(systems, path, strict=user_strict)[0]),
+                       {**bundled_sources, **_source_lookup(sources)}, path, user_ids=frozenset(systems["id"].str.strip()))
     base = _bundled(True)
     systems = checks.read_csv(path)
     sources = checks.read_csv(beside) if beside.is_file() else pd.DataFrame(columns=list(SOURCE_COLUMNS))

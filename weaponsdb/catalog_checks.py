@@ -104,7 +104,8 @@ def read_csv(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise InputError(f"catalogue file {str(path)!r} not found: expected a CSV file in the format of data/systems.csv")
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+        # utf-8-sig: a spreadsheet's "CSV UTF-8" export starts with a byte-order mark.
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig")
         df.attrs["lines"] = _record_lines(path)[1:]
         df.columns = [str(c).strip() for c in df.columns]
         return df
