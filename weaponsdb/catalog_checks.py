@@ -41,6 +41,12 @@ CATEGORY_BANDS = {
 STATUSES = ("in service", "in development", "tested", "retired")
 RANGE_KINDS = ("claimed", "estimate", "demonstrated", "requirement")
 RANGE_MEASURES = ("ground range", "engagement range", "combat radius", "one-way range")
+#: What a category's range measures; every category not listed measures ground range (launch point to impact).
+MEASURES_BY_CATEGORY = {
+    "SAM interceptor": ("engagement range",),
+    "ABM interceptor": ("engagement range",),
+    "loitering munition": ("one-way range", "combat radius"),
+}
 BASINGS = ("road-mobile", "silo", "ship", "submarine", "air", "rail", "fixed")
 SOURCE_KINDS = ("government", "manufacturer", "research", "press")
 #: Publisher kinds counted as primary sources.
@@ -309,6 +315,10 @@ def _check_row(row, bad, known: frozenset[str], all_ids: frozenset[str], strict:
     if row["range_measures"] and row["range_measures"] not in RANGE_MEASURES:
         bad("range_measures", f"unknown measure {row['range_measures']!r} (expected one of: {', '.join(RANGE_MEASURES)})")
     need("range_measures", "say what the range measures: " + ", ".join(RANGE_MEASURES))
+    fits = MEASURES_BY_CATEGORY.get(row["category"], ("ground range",))
+    if row["category"] in CATEGORIES and row["range_measures"] in RANGE_MEASURES and row["range_measures"] not in fits:
+        bad("range_measures", f"{row['range_measures']!r} does not fit category {row['category']} "
+                              f"(expected {' or '.join(repr(f) for f in fits)})")
     if row["nuclear_capable"] and row["nuclear_capable"] not in ("yes", "no"):
         bad("nuclear_capable", f"{row['nuclear_capable']!r} is not 'yes' or 'no'")
     for b in split(row["basing"]):
