@@ -130,9 +130,19 @@ def test_bundled_catalogue_has_aliases_in_every_script(script):
 @pytest.mark.parametrize("alias, sid", native_aliases(), ids=[f"{s}:{a}" for a, s in native_aliases()])
 def test_every_native_script_alias_finds_its_row(catalog, alias, sid):
     assert catalog.get(alias).id == sid
-    # Typed with Arabic letter and digit variants, without spaces or hyphens.
-    variant = alias.translate(str.maketrans("یک۰۱۲۳۴۵۶۷۸۹", "يك٠١٢٣٤٥٦٧٨٩")).replace(" ", "").replace("-", "")
-    assert catalog.get(variant).id == sid
+    # Typed with Arabic letter and digit variants, without spaces or hyphens; and the other way round.
+    as_arabic = alias.translate(str.maketrans("یک۰۱۲۳۴۵۶۷۸۹", "يك٠١٢٣٤٥٦٧٨٩")).replace(" ", "").replace("-", "")
+    as_persian = alias.translate(str.maketrans("يكى٠١٢٣٤٥٦٧٨٩0123456789", "یکی۰۱۲۳۴۵۶۷۸۹۰۱۲۳۴۵۶۷۸۹"))
+    assert catalog.get(as_arabic).id == sid
+    assert catalog.get(as_persian).id == sid
+
+
+PERSIAN_ONLY, ARABIC_ONLY = set("یکگپچژ۰۱۲۳۴۵۶۷۸۹"), set("يكةى٠١٢٣٤٥٦٧٨٩")
+
+
+@pytest.mark.parametrize("letters", [PERSIAN_ONLY, ARABIC_ONLY], ids=["Persian", "Arabic"])
+def test_bundled_catalogue_has_persian_and_arabic_spellings(letters):
+    assert any(set(a) & letters for a, _ in native_aliases())
 
 
 @pytest.mark.parametrize("name, sid", [
