@@ -4,6 +4,7 @@ import csv
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "catalog"
 
 
 def read_rows(path: Path) -> list[list[str]]:

@@ -93,9 +93,12 @@ class System:
     """A weapon system as the catalogue describes it.
 
     ``range`` is what rings are drawn at; :meth:`with_range` gives the same system at a user-set
-    range. ``specs`` holds the remaining catalogue fields (payload, guidance, ...) by column name;
-    ``field_sources`` maps a field to the ids of the sources that give it; ``catalogue_range`` keeps
-    the catalogue's figures when ``range`` is user-set.
+    range. ``specs`` holds the remaining catalogue fields (warhead, guidance, length_m, ...) by
+    column name, ``None`` where the catalogue has no sourced value; ``field_sources`` maps a field
+    to the ids of the sources that give it (:meth:`sources_for` resolves them); ``catalogue_range``
+    keeps the catalogue's figures when ``range`` is user-set. ``variant_of`` is the id of the parent
+    system; ``user_catalogue`` marks a row from the user's own CSV, and ``sourced`` is False for a
+    row that cites nothing (its range kind then reads "unsourced (your catalogue)").
     """
 
     id: str
@@ -110,6 +113,23 @@ class System:
     specs: Mapping[str, Any] = field(default_factory=dict)
     field_sources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     catalogue_range: RangeSpec | None = None
+    variant_of: str = ""
+    status_as_of: str = ""
+    user_catalogue: bool = False
+
+    @property
+    def sourced(self) -> bool:
+        """Whether the row cites any source (rows of the bundled catalogue always do)."""
+        return bool(self.sources)
+
+    def sources_for(self, name: str) -> tuple[Source, ...]:
+        """The sources that give field ``name`` (``max_range_km`` -> the range source)."""
+        if name == "max_range_km":
+            rng = self.catalogue_range or self.range
+            return (rng.source,) if rng.source else ()
+        wanted = self.field_sources.get(name, ())
+        by_id = {s.id or s.url: s for s in self.sources}
+        return tuple(by_id[i] for i in wanted if i in by_id)
 
     @classmethod
     def adhoc(cls, max_km: float, min_km: float = 0.0) -> System:
@@ -130,19 +150,27 @@ class System:
         return replace(self, range=spec, catalogue_range=None if self.is_adhoc else base)
 
     def to_record(self) -> dict[str, Any]:
-        """The row as a plain dict with its sources resolved: what ``show --json`` prints."""
+        """The row as a plain dict with its sources resolved: what ``show --json`` prints.
+
+        Every schema-v2 column is a key (``None`` where empty); ``field_sources`` maps each cited
+        field to its source ids, ``sources`` lists the resolved sources, ``sourced`` and
+        ``user_catalogue`` say where the row comes from.
+        """
         rng = self.catalogue_range or self.range
         out: dict[str, Any] = {
-            "id": self.id, "name": self.name, "aliases": list(self.aliases), "country": self.country,
-            "operators": list(self.operators), "category": self.category,
+            "id": self.id, "name": self.name, "aliases": list(self.aliases), "variant_of": self.variant_of or None,
+            "country": self.country, "operators": list(self.operators), "category": self.category,
+            "status": self.status, "status_as_of": self.status_as_of or None,
             "min_range_km": rng.min_km or None, "max_range_km": rng.max_km,
             "range_reported": rng.reported, "range_low_km": rng.low_km, "range_high_km": rng.high_km,
-            "range_note": rng.note,
+            "range_kind": rng.kind, "range_measures": rng.measures or None, "range_note": rng.note,
             "range_source": rng.source.to_dict() if rng.source else None,
         }
         out.update(self.specs)
-        out["status"] = self.status
+        out["field_sources"] = {k: list(v) for k, v in self.field_sources.items()}
         out["sources"] = [s.to_dict() for s in self.sources]
+        out["sourced"] = self.sourced
+        out["user_catalogue"] = self.user_catalogue
         return out
 
 
