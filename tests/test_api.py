@@ -59,9 +59,9 @@ def test_rings_is_a_geodataframe_in_wgs84_with_the_model_columns():
         lat = row.launch_lat + rng.uniform(-6, 6, 500)
         lon = row.launch_lon + rng.uniform(-9, 9, 500)
         d = km_between(np.full(500, row.launch_lat), np.full(500, row.launch_lon), lat, lon)
-        clear = np.abs(d - row.max_range_km) > 1.0
+        clear = (np.abs(d - row.max_range_km) > 1.0) & (np.abs(d - row.min_range_km) > 1.0)
         inside = shapely.contains_xy(row.geometry, lon, lat)
-        assert (inside[clear] == (d <= row.max_range_km)[clear]).all()
+        assert (inside[clear] == ((d >= row.min_range_km) & (d <= row.max_range_km))[clear]).all()
 
 
 def test_user_set_range_is_marked_and_carries_no_source():

@@ -64,7 +64,10 @@ def _first_lines(path: Path) -> dict[str, int]:
 
 SYSTEM_LINE = _first_lines(DATA / "systems.csv")
 SOURCE_LINE = _first_lines(DATA / "sources.csv")
-ISKANDER_SOURCE = next(r[12] for r in read_rows(DATA / "systems.csv") if r[0] == "iskander-m")
+_SYSTEM_ROWS = read_rows(DATA / "systems.csv")
+_ISKANDER = dict(zip(_SYSTEM_ROWS[0], next(r for r in _SYSTEM_ROWS if r[0] == "iskander-m"), strict=True))
+ISKANDER_SOURCE = _ISKANDER["range_source"]
+ISKANDER_FIELDS_CITED = len([f for f in _ISKANDER["field_sources"].split(";") if f.strip()])
 
 
 def broken_catalog(row_id, column, value, table="systems.csv"):
@@ -256,36 +259,37 @@ CASES = [
     case("catalog-file-missing", ["--catalog", "nope.csv", "check"], "'nope.csv'", r"format of data/systems\.csv"),
     case("catalog-file-empty", ["--catalog", "empty.csv", "check"], "'empty.csv'", r"CSV file with a header row",
          setup=files(empty__csv="")),
-    case("catalog-duplicate-id", ["--catalog", "cat/systems.csv", "check"], "'fath-360'", r"first on line 2",
-         setup=broken_catalog("fateh-110", "id", "fath-360"),
-         problems=(("cat/systems.csv", SYSTEM_LINE["fateh-110"], "id"),)),
-    case("catalog-range-not-a-number", ["--catalog", "cat/systems.csv", "check"], "'500 km'", r"is not a number",
+    case("catalog-duplicate-id", ["--catalog", "cat/systems.csv", "--catalog-only", "check", "--strict"], "'fath-360'",
+         r"first on line \d+", setup=broken_catalog("fateh-110", "id", "fath-360"),
+         problems=(("cat/systems.csv", max(SYSTEM_LINE["fateh-110"], SYSTEM_LINE["fath-360"]), "id"),)),
+    case("catalog-range-not-a-number", ["--catalog", "cat/systems.csv", "--catalog-only", "check", "--strict"], "'500 km'", r"is not a number",
          setup=broken_catalog("iskander-m", "max_range_km", "500 km"),
          problems=(("cat/systems.csv", SYSTEM_LINE["iskander-m"], "max_range_km"),)),
-    case("catalog-missing-sources", ["--catalog", "cat/systems.csv", "check"], "sources",
+    case("catalog-missing-sources", ["--catalog", "cat/systems.csv", "--catalog-only", "check", "--strict"], "sources",
          r"every row needs at least one source with a URL", setup=broken_catalog("iskander-m", "sources", ""),
          problems=(("cat/systems.csv", SYSTEM_LINE["iskander-m"], "sources"),
-                   ("cat/systems.csv", SYSTEM_LINE["iskander-m"], "range_source"))),
-    case("catalog-min-above-max", ["--catalog", "cat/systems.csv", "check"], ("600 km", "500 km"), r"above max_range_km",
+                   ("cat/systems.csv", SYSTEM_LINE["iskander-m"], "range_source"),
+                   *[("cat/systems.csv", SYSTEM_LINE["iskander-m"], "field_sources")] * ISKANDER_FIELDS_CITED)),
+    case("catalog-min-above-max", ["--catalog", "cat/systems.csv", "--catalog-only", "check", "--strict"], ("600 km", "500 km"), r"above max_range_km",
          setup=broken_catalog("iskander-m", "min_range_km", "600"),
          problems=(("cat/systems.csv", SYSTEM_LINE["iskander-m"], "min_range_km"),)),
-    case("catalog-unknown-category", ["--catalog", "cat/systems.csv", "check"], "'Tactical BM'",
+    case("catalog-unknown-category", ["--catalog", "cat/systems.csv", "--catalog-only", "check", "--strict"], "'Tactical BM'",
          r"expected one of: CRBM, SRBM", setup=broken_catalog("iskander-m", "category", "Tactical BM"),
          problems=(("cat/systems.csv", SYSTEM_LINE["iskander-m"], "category"),)),
     case("catalog-broken-on-show", ["--catalog", "cat/systems.csv", "show", "iskander-m"], "'Tactical BM'",
          r"expected one of: CRBM, SRBM", setup=broken_catalog("iskander-m", "category", "Tactical BM"),
          problems=(("cat/systems.csv", SYSTEM_LINE["iskander-m"], "category"),)),
-    case("catalog-unknown-source-id", ["--catalog", "cat/systems.csv", "check"], "'no-such-source'",
-         r"id from sources\.csv or an http\(s\) URL",
-         setup=broken_catalog("iskander-m", "sources", f"{ISKANDER_SOURCE};no-such-source"),
+    case("catalog-unknown-source-id", ["--catalog", "cat/systems.csv", "--catalog-only", "check", "--strict"], "'no-such-source'",
+         r"expected an id from sources\.csv",
+         setup=broken_catalog("iskander-m", "sources", f"{_ISKANDER['sources']};no-such-source"),
          problems=(("cat/systems.csv", SYSTEM_LINE["iskander-m"], "sources"),)),
-    case("catalog-range-reported-wrong-unit", ["--catalog", "cat/systems.csv", "check"], "'500 mi'",
+    case("catalog-range-reported-wrong-unit", ["--catalog", "cat/systems.csv", "--catalog-only", "check", "--strict"], "'500 mi'",
          r"max_range_km says 500", setup=broken_catalog("iskander-m", "range_reported", "500 mi"),
          problems=(("cat/systems.csv", SYSTEM_LINE["iskander-m"], "range_reported"),)),
-    case("catalog-source-url-without-scheme", ["--catalog", "cat/systems.csv", "check"], "'www.example.org/page'",
+    case("catalog-source-url-without-scheme", ["--catalog", "cat/systems.csv", "--catalog-only", "check", "--strict"], "'www.example.org/page'",
          r"not an http\(s\) URL", setup=broken_catalog(ISKANDER_SOURCE, "url", "www.example.org/page", "sources.csv"),
          problems=(("cat/sources.csv", SOURCE_LINE[ISKANDER_SOURCE], "url"),)),
-    case("catalog-missing-column", ["--catalog", "cat/systems.csv", "check"], "sources", r"expected columns: id, name",
+    case("catalog-missing-column", ["--catalog", "cat/systems.csv", "--catalog-only", "check", "--strict"], "sources", r"every column: id, name",
          setup=catalog_without_column("sources"), problems=(("cat/systems.csv", 1, "sources"),)),
 ]
 

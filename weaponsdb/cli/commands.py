@@ -24,7 +24,14 @@ from .output import emit_json, print_show, print_table
 
 
 def _catalog(args: argparse.Namespace) -> Catalog:
-    return load_catalog(args.catalog)
+    """The bundled catalogue, with the user's file added (or alone); says which bundled rows it replaced."""
+    if args.catalog_only and not args.catalog:
+        raise InputError("--catalog-only needs --catalog FILE: the file to use instead of the bundled catalogue")
+    catalog = load_catalog(args.catalog, only=args.catalog_only, strict=True if getattr(args, "strict", False) else None)
+    notice = catalog.override_notice()
+    if notice and args.command != "check":
+        print(f"weaponsdb: note: {notice}", file=sys.stderr)
+    return catalog
 
 
 def _spec(args: argparse.Namespace, catalog: Catalog | None, **options) -> MapSpec:
@@ -66,7 +73,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     cat = _catalog(args)
-    print(f"ok: {len(cat)} systems, {len(cat.sources)} sources, every row cited ({cat.path})")
+    print(f"ok: {cat.summary()} ({cat.path})")
     return 0
 
 

@@ -63,7 +63,9 @@ def build_parser() -> Parser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--version", action="version", version=f"weaponsdb {__version__}")
-    p.add_argument("--catalog", metavar="FILE", help="use your own systems CSV (same columns as data/systems.csv) instead of the bundled one")
+    p.add_argument("--catalog", metavar="FILE", help="add your own systems CSV to the bundled catalogue (columns id,name,"
+                   "max_range_km at least; a row with a bundled id replaces that row)")
+    p.add_argument("--catalog-only", action="store_true", help="with --catalog: use your file alone, not the bundled catalogue")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
 
@@ -73,7 +75,9 @@ def build_parser() -> Parser:
                            formatter_class=argparse.RawDescriptionHelpFormatter,
                            epilog=f"example:\n{examples}" if examples else None)
         c.add_argument("--catalog", metavar="FILE", default=argparse.SUPPRESS,
-                       help="use your own systems CSV instead of the bundled one")
+                       help="add your own systems CSV to the bundled catalogue")
+        c.add_argument("--catalog-only", action="store_true", default=argparse.SUPPRESS,
+                       help="with --catalog: use your file alone")
         return c
 
     def display_args(c: argparse.ArgumentParser, csv: bool = False) -> None:
@@ -94,8 +98,10 @@ def build_parser() -> Parser:
     c.add_argument("name", help="system name, id or alias")
     display_args(c)
 
-    command("check", "validate the catalogue table", "Validate a catalogue (the bundled one, or --catalog FILE): "
-            "reports every problem as FILE:LINE: column: problem and exits 2 if there is any.")
+    c = command("check", "validate the catalogue table", "Validate a catalogue (the bundled one, or --catalog FILE): "
+                "reports every problem as FILE:LINE: column: problem and exits 2 if there is any.")
+    c.add_argument("--strict", action="store_true", help="hold your file to the bundled catalogue's rules: every "
+                   "column, every value cited, the headline policy and the category convention")
 
     c = command("ring", "range rings as GeoJSON or KML", "Geodesic range rings: one feature per system (or ad-hoc "
                 "--range) and launch point, as an RFC 7946 FeatureCollection on stdout, or written with -o.")
