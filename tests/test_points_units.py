@@ -211,9 +211,15 @@ def test_odessa_defaults_to_ukraine_and_a_country_picks_texas(places):
 
 def test_unknown_place_is_a_lookup_error_naming_it(places):
     with pytest.raises(UnknownNameError) as info:
-        places("Kyivv")
+        places("Kyivz")
     assert isinstance(info.value, LookupError) and isinstance(info.value, InputError)
-    assert "'Kyivv'" in str(info.value) and "Kyiv, UA" in info.value.suggestions
+    assert "'Kyivz'" in str(info.value) and "Kyiv, UA" in info.value.suggestions
+
+
+def test_a_doubled_letter_is_a_fuzzy_match_that_says_so(places):
+    p = places("Kyivv")
+    assert (p.name, p.country, p.match) == ("Kyiv", "UA", "fuzzy")
+    assert "closest spelling" in p.note
 
 
 @pytest.mark.parametrize("text, label", [

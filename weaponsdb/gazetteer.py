@@ -341,7 +341,7 @@ def _bases() -> tuple[tuple[Base, ...], dict[str, int]]:
             base = Base(row["id"], row["name"], aliases, row["kind"], row["country"], float(row["lat"]),
                         float(row["lon"]), icao, row["source_url"], row["source_title"], row["source_publisher"],
                         row["source_date"])
-            for spelling in (base.name, *aliases, icao, base.id):
+            for spelling in (base.name, *aliases, icao):
                 if spelling:
                     keys.setdefault(_norm(spelling), len(bases))
             bases.append(base)

@@ -131,6 +131,9 @@ def _coordinates(lat: str, lon: str, delim: str) -> Place:
         return parse_point((float(lat), float(lon)))
     except ValueError:
         pass
+    for what, value in (("latitude", lat), ("longitude", lon)):
+        if not any(c.isdigit() for c in value):
+            raise InputError(f"{what} {value!r} is not a coordinate")
     return parse_point(f"{lat} {lon}" if re.search(r"[NSEWnsew]", lat + lon) else f"{lat}, {lon}")
 
 
