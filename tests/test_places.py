@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+import typing
 import warnings
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -456,10 +457,10 @@ def test_unknown_offline_says_how_to_go_online():
 class _Nominatim(BaseHTTPRequestHandler):
     """Speaks Nominatim's /search JSON (format=json, addressdetails=1)."""
 
-    requests: list[dict] = []
+    requests: typing.ClassVar[list[dict]] = []
     status = 200
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         url = urlsplit(self.path)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         type(self).requests.append({"path": url.path, "query": query, "agent": self.headers.get("User-Agent", ""),

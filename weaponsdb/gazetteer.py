@@ -194,7 +194,7 @@ def _region_names() -> list[str]:
     return [line.split("\t", 2)[1] for line in _region_lines()]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _region_keys(index: int) -> frozenset[str]:
     """Normalised names a region answers to (``donetsk``, ``donetskoblast``, ``ua14``, ...)."""
     return frozenset(_region_lines()[index].split("\t")[2].split("|"))
@@ -284,7 +284,9 @@ BASE_COLUMNS = ("id", "name", "aliases", "kind", "country", "lat", "lon", "icao"
 def read_bases(path: str | Path | None = None) -> list[Base]:
     """The bases table, validated: every problem is reported as ``FILE:LINE: problem`` at once."""
     path = Path(path) if path else _data_file("bases.csv")
-    problems, out, seen = [], [], {}
+    problems: list[str] = []
+    out: list[Base] = []
+    seen: dict[str, str] = {}
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         if tuple(reader.fieldnames or ()) != BASE_COLUMNS:
@@ -333,7 +335,8 @@ def _norm(text: str) -> str:
 @functools.lru_cache(maxsize=1)
 def _bases() -> tuple[tuple[Base, ...], dict[str, int]]:
     """The bundled bases (validated by the test suite, not on every run) and their spellings."""
-    bases, keys = [], {}
+    bases: list[Base] = []
+    keys: dict[str, int] = {}
     with _data_file("bases.csv").open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             aliases = tuple(a.strip() for a in (row["aliases"] or "").split(";") if a.strip())
@@ -531,11 +534,11 @@ def resolve(text: str, *, fuzzy: bool = False) -> tuple[Candidate, list[Candidat
     if not found:
         close = suggestions(name)
         if fuzzy and close:
-            best = candidates(close[0].split(",")[0])
-            if best:
+            nearest = candidates(close[0].split(",")[0])
+            if nearest:
                 from dataclasses import replace
 
-                return replace(best[0], match="fuzzy"), best[1:4]
+                return replace(nearest[0], match="fuzzy"), nearest[1:4]
         raise UnknownNameError("place", text, close)
     best, rest = found[0], found[1:]
     if best.base is not None:
@@ -543,10 +546,14 @@ def resolve(text: str, *, fuzzy: bool = False) -> tuple[Candidate, list[Candidat
         return best, others
     if rest and rest[0].score >= TOO_CLOSE * best.score and rest[0].tier == best.tier and rest[0].base is None:
         close_ones = [c for c in found if c.score >= TOO_CLOSE * best.score]
-        raise AmbiguousPlaceError(text, [c.describe() for c in close_ones[:6]]
-                                  + ([f"and {len(close_ones) - 6} more"] if len(close_ones) > 6 else []))
+        # Places that carry the name only as an alternate or former name, but are bigger, are listed too.
+        notable = [c for c in found
+                   if c not in close_ones and c.tier != best.tier and (c.population or 0) >= (best.population or 0)]
+        listed = close_ones[:6] + notable[:2]
+        more = len(close_ones) - 6 if len(close_ones) > 6 else 0
+        raise AmbiguousPlaceError(text, [c.describe() for c in listed] + ([f"and {more} more"] if more else []))
     floor = NOT_COMPARABLE * max(best.population or 1, 1)
-    others = [c for c in rest if c.score >= NOT_COMPARABLE * best.score and c.score > 0 or c.tier < best.tier
+    others = [c for c in rest if (c.score >= NOT_COMPARABLE * best.score and c.score > 0) or c.tier < best.tier
               or (c.population or 0) >= floor]
     return best, others
 

@@ -90,8 +90,8 @@ def _read_csv(path: Path, text: str, geocode: bool) -> list[Place]:
     problems: list[str] = []
     if (lat_col is None) != (lon_col is None):
         have, missing = ("latitude", "longitude") if lat_col is not None else ("longitude", "latitude")
-        raise PlaceFileError(str(path), [f"{path}:{line0}: a {have} column but no {missing} column "
-                                         f"(expected one of {', '.join(LON_COLUMNS if missing == 'longitude' else LAT_COLUMNS)})"])
+        expected = ", ".join(LON_COLUMNS if missing == "longitude" else LAT_COLUMNS)
+        raise PlaceFileError(str(path), [f"{path}:{line0}: a {have} column but no {missing} column (expected one of {expected})"])
     if lat_col is None and name_col is None:
         if max(len(r) for _, r in rows) == 1:
             name_col, body = 0, rows  # a plain list of places, no header
@@ -100,13 +100,15 @@ def _read_csv(path: Path, text: str, geocode: bool) -> list[Place]:
                 f"{path}:{line0}: no recognised columns in header {','.join(header)!r}: expected a name column "
                 f"({'/'.join(NAME_COLUMNS)}) and/or lat ({'/'.join(LAT_COLUMNS)}) and lon ({'/'.join(LON_COLUMNS)}) columns"])
     places: list[Place] = []
+    def cell(row: list[str], c: int | None) -> str:
+        return row[c].strip() if c is not None and c < len(row) else ""
+
     for line, row in body:
         where = f"{path}:{line}"
-        cell = (lambda c: row[c].strip() if c is not None and c < len(row) else "")
-        name = cell(name_col)
+        name = cell(row, name_col)
         try:
             if lat_col is not None:
-                lat, lon = cell(lat_col), cell(lon_col)
+                lat, lon = cell(row, lat_col), cell(row, lon_col)
                 if not lat or not lon:
                     raise InputError(f"missing {'latitude' if not lat else 'longitude'}")
                 place = _coordinates(lat, lon, delim)
@@ -150,7 +152,8 @@ def _feature_lines(text: str) -> list[int]:
     m = re.search(r'"features"\s*:\s*\[', text)
     if not m:
         return []
-    decoder, pos, lines = json.JSONDecoder(), m.end(), []
+    decoder, pos = json.JSONDecoder(), m.end()
+    lines: list[int] = []
     while True:
         while pos < len(text) and text[pos] in " \t\r\n,":
             pos += 1

@@ -9,6 +9,9 @@ from .errors import InputError, UnknownNameError
 from .mgrs import looks_like_mgrs, mgrs_to_latlon
 from .model import Place
 
+#: The old name of :class:`~weaponsdb.model.Place`, kept for code written against it.
+Point = Place
+
 ACCEPTED = (
     "expected lat,lon (50.6,36.6), hemispheres (50.6N 36.6E), DMS (50°36'00\"N 36°35'54\"E), "
     "MGRS (37UCS3003708064) or a place name (Kyiv; Odessa, US), optionally labelled (Site A=50.6,36.6)"
@@ -115,15 +118,16 @@ def _coordinates(raw: str, text) -> tuple[float, float]:
                 raise InputError(f"bad point {str(text)!r}: use either a minus sign or a hemisphere letter, not both; {ACCEPTED}")
             values["lat" if hemi in "NS" else "lon"] = -value if hemi in "SW" else value
         return values["lat"], values["lon"]
+    pieces: list[str]
     if "°" in norm and "," not in norm:
-        parts = re.split(r"\s+(?=[-+]?\d+(?:\.\d+)?\s*°)", norm.strip())
+        pieces = re.split(r"\s+(?=[-+]?\d+(?:\.\d+)?\s*°)", norm.strip())
     elif "," in norm or ";" in norm:
-        parts = re.split(r"[,;]", norm)
+        pieces = re.split(r"[,;]", norm)
     else:
-        parts = norm.split()
-    if len(parts) != 2:
-        raise InputError(f"bad point {str(text)!r}: expected exactly two coordinates, got {len(parts)}; {ACCEPTED}")
-    return _dms(parts[0].strip(), text), _dms(parts[1].strip(), text)
+        pieces = norm.split()
+    if len(pieces) != 2:
+        raise InputError(f"bad point {str(text)!r}: expected exactly two coordinates, got {len(pieces)}; {ACCEPTED}")
+    return _dms(pieces[0].strip(), text), _dms(pieces[1].strip(), text)
 
 
 def _unit_letter(text: str, i: int) -> bool:
