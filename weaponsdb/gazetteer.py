@@ -443,6 +443,7 @@ def _town(row: int, tier: int) -> Candidate:
                      match=TIER_MATCH[tier], score=score, tier=tier, population=pop, row=row)
 
 
+@functools.lru_cache(maxsize=None)
 def _base(base: Base) -> Candidate:
     return Candidate(name=base.name, country=base.country, region=_region_near(base.lat, base.lon, base.country),
                      lat=base.lat, lon=base.lon, kind=base.kind, match="exact", score=math.inf, tier=0, base=base)
