@@ -446,6 +446,16 @@ def test_parse_point_keeps_resolution_and_labels():
     assert resolved_line(p).startswith("HQ -> Pokrovsk, Donetsk Oblast, UA (48.28")
 
 
+def test_place_warnings_print_as_one_line_each():
+    code = ("from weaponsdb.points import parse_point, print_place_warnings; print_place_warnings();"
+            "parse_point('Pokrovsk'); parse_point('Pokrovsk'); parse_point('Kyiv'); parse_point('Eysk')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120)
+    lines = out.stderr.splitlines()
+    assert out.returncode == 0 and len(lines) == 3, out.stderr
+    assert lines[0] == lines[1] and lines[0].startswith("weaponsdb: warning: place 'Pokrovsk' is ambiguous: using Pokrovsk, ")
+    assert lines[2].startswith("weaponsdb: warning: place 'Eysk' is not in the gazetteer: using the closest spelling, Yeysk")
+
+
 def test_unknown_offline_says_how_to_go_online():
     with pytest.raises(UnknownNameError) as info:
         parse_point("Tower 22")

@@ -73,6 +73,29 @@ def find_named_place(name: str, *, geocode: bool = False, fuzzy: bool = False) -
             "an online lookup needs --geocode; " + ACCEPTED) from None
 
 
+def print_place_warnings(prefix: str = "weaponsdb: warning: ", stream=None) -> None:
+    """Show place-name warnings (ambiguous, closest spelling) as one ``prefix + note`` line each.
+
+    For the CLI: call once at start-up. Other warnings keep Python's usual format. Each note is
+    shown every time it is issued (a batch of files may name the same place twice, on purpose).
+    """
+    import sys
+    import warnings
+
+    from .gazetteer import AmbiguousPlaceWarning
+
+    previous = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, AmbiguousPlaceWarning):
+            print(f"{prefix}{message}", file=stream or sys.stderr, flush=True)
+        else:
+            previous(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+    warnings.simplefilter("always", AmbiguousPlaceWarning)
+
+
 def resolved_line(place: Place) -> str:
     """One line saying what a place name resolved to (empty for a point given as coordinates).
 
