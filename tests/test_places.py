@@ -576,7 +576,8 @@ def test_parse_point_goes_online_only_when_asked_and_only_for_unknown_names(nomi
     assert _Nominatim.requests == []
     assert parse_point("Kyiv", geocode=True).match == "exact"  # offline first
     assert _Nominatim.requests == []
-    place = parse_point("Strike = Tower 22", geocode=True)
+    with pytest.warns(gazetteer.PlaceWarning, match="geocoded online"):
+        place = parse_point("Strike = Tower 22", geocode=True)
     assert place.label == "Strike" and place.match == "geocoded" and len(_Nominatim.requests) == 1
 
 

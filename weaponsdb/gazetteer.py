@@ -58,8 +58,12 @@ BASE_KINDS = ("air base", "naval base", "missile base", "launch site", "space la
 _HASH_BYTES = 6
 
 
-class AmbiguousPlaceWarning(UserWarning):
-    """A place name fits several places; the best one was used. The message is one line."""
+class PlaceWarning(UserWarning):
+    """Something the user should see about how a place name was resolved; the message is one line."""
+
+
+class AmbiguousPlaceWarning(PlaceWarning):
+    """A place name fits several places (or matched only a close spelling); the best one was used."""
 
 
 class AmbiguousPlaceError(InputError):
@@ -632,5 +636,5 @@ def find_place(text: str, *, fuzzy: bool = False, warn: bool = True) -> Place:
                  note=note, source=source)
 
 
-__all__ = ["COUNTRY_ALIASES", "AmbiguousPlaceError", "AmbiguousPlaceWarning", "Base", "Candidate", "candidates",
+__all__ = ["COUNTRY_ALIASES", "AmbiguousPlaceError", "AmbiguousPlaceWarning", "PlaceWarning", "Base", "Candidate", "candidates",
            "cities", "countries", "country_code", "find_place", "read_bases", "resolve", "suggestions"]

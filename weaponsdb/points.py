@@ -64,9 +64,14 @@ def find_named_place(name: str, *, geocode: bool = False, fuzzy: bool = False) -
         return find_place(name, fuzzy=fuzzy)
     except UnknownNameError as exc:
         if geocode:
+            import warnings
+
+            from .gazetteer import PlaceWarning
             from .geocode import geocode_place
 
-            return geocode_place(name)
+            place = geocode_place(name)
+            warnings.warn(place.note, PlaceWarning, stacklevel=2)
+            return place
         raise UnknownNameError(
             "place", name, exc.suggestions,
             "not in the offline gazetteer of towns over ~1,000 people, bases and launch sites; "
@@ -74,7 +79,7 @@ def find_named_place(name: str, *, geocode: bool = False, fuzzy: bool = False) -
 
 
 def print_place_warnings(prefix: str = "weaponsdb: warning: ", stream=None) -> None:
-    """Show place-name warnings (ambiguous, closest spelling) as one ``prefix + note`` line each.
+    """Show place-name warnings (ambiguous, closest spelling, geocoded) as one ``prefix + note`` line each.
 
     For the CLI: call once at start-up. Other warnings keep Python's usual format. Each note is
     shown every time it is issued (a batch of files may name the same place twice, on purpose).
@@ -82,18 +87,18 @@ def print_place_warnings(prefix: str = "weaponsdb: warning: ", stream=None) -> N
     import sys
     import warnings
 
-    from .gazetteer import AmbiguousPlaceWarning
+    from .gazetteer import PlaceWarning
 
     previous = warnings.showwarning
 
     def show(message, category, filename, lineno, file=None, line=None):
-        if issubclass(category, AmbiguousPlaceWarning):
+        if issubclass(category, PlaceWarning):
             print(f"{prefix}{message}", file=stream or sys.stderr, flush=True)
         else:
             previous(message, category, filename, lineno, file, line)
 
     warnings.showwarning = show
-    warnings.simplefilter("always", AmbiguousPlaceWarning)
+    warnings.simplefilter("always", PlaceWarning)
 
 
 def resolved_line(place: Place) -> str:
