@@ -447,7 +447,7 @@ def _town(row: int, tier: int) -> Candidate:
                      match=TIER_MATCH[tier], score=score, tier=tier, population=pop, row=row)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _base(base: Base) -> Candidate:
     return Candidate(name=base.name, country=base.country, region=_region_near(base.lat, base.lon, base.country),
                      lat=base.lat, lon=base.lon, kind=base.kind, match="exact", score=math.inf, tier=0, base=base)
@@ -636,5 +636,19 @@ def find_place(text: str, *, fuzzy: bool = False, warn: bool = True) -> Place:
                  note=note, source=source)
 
 
-__all__ = ["COUNTRY_ALIASES", "AmbiguousPlaceError", "AmbiguousPlaceWarning", "PlaceWarning", "Base", "Candidate", "candidates",
-           "cities", "countries", "country_code", "find_place", "read_bases", "resolve", "suggestions"]
+__all__ = [
+    "COUNTRY_ALIASES",
+    "AmbiguousPlaceError",
+    "AmbiguousPlaceWarning",
+    "Base",
+    "Candidate",
+    "PlaceWarning",
+    "candidates",
+    "cities",
+    "countries",
+    "country_code",
+    "find_place",
+    "read_bases",
+    "resolve",
+    "suggestions",
+]
