@@ -90,7 +90,7 @@ print(f"import weaponsdb.gazetteer: {(t1 - t0) * 1000:.1f} ms; first lookup: {(t
 
 def sizes() -> None:
     data = REPO / "data"
-    files = ["gazetteer.bin", "countries.csv", "bases.csv"]
+    files = ["gazetteer.bin", "countries.csv", "bases.csv", "airfields.csv"]
     total = sum((data / f).stat().st_size for f in files)
     print("run-time place data: " + ", ".join(f"{f} {(data / f).stat().st_size / 1e6:.2f} MB" for f in files)
           + f"; total {total / 1e6:.1f} MB")

