@@ -577,13 +577,13 @@ def suggestions(name: str, n: int = 3) -> list[str]:
     """Close spellings, shown as the place's own name and country (``Kyiv, UA``)."""
     import difflib
 
-    key = normalise(name)
+    key = _norm(name)
     if not key:
         return []
     names = _primary_keys()
     pool = names.get(key[:1], {})
     bases, _ = _bases()
-    base_names = {normalise(s): f"{b.name}, {b.country}" for b in bases for s in (b.name, *b.aliases)}
+    base_names = {_norm(s): f"{b.name}, {b.country}" for b in bases for s in (b.name, *b.aliases)}
     options = {**pool, **{k: v for k, v in base_names.items() if k[:1] == key[:1]}}
     out: list[str] = []
     for k in difflib.get_close_matches(key, list(options), n=n * 3, cutoff=0.75):
@@ -603,7 +603,7 @@ def _primary_keys() -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for row in range(len(off) - 1):
         name = blob[off[row]:off[row + 1]].decode("utf-8")
-        key = normalise(name)
+        key = _norm(name)
         if key:
             out.setdefault(key[:1], {}).setdefault(key, f"{name}, {cc[country[row]]}")
     return out
