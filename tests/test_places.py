@@ -376,13 +376,30 @@ def test_bundled_bases_table_is_valid():
 
 
 def test_every_base_resolves_by_name_alias_and_icao():
+    far = []
     for base in gazetteer.read_bases():
         for spelling in (base.name, *base.aliases, base.icao):
             if not spelling:
                 continue
-            place = find_place(spelling, warn=False)
+            try:
+                place = find_place(spelling, warn=False)
+            except AmbiguousPlaceError as exc:
+                # An alias that is also the name of a town far from the base (Jiuquan): no guess,
+                # but the base is listed first and its full name is offered.
+                assert spelling != base.name and exc.candidates[0].startswith(base.name) and repr(base.name) in str(exc)
+                far.append(spelling)
+                continue
             assert (place.name, place.lat, place.lon) == (base.name, base.lat, base.lon), spelling
             assert place.kind == base.kind and place.source == base.source_url
+    assert "Jiuquan" in far and len(far) < 10
+
+
+def test_a_base_named_like_a_far_away_town_is_ambiguous():
+    with pytest.raises(AmbiguousPlaceError) as info:
+        find_place("Jiuquan")
+    assert "Jiuquan Satellite Launch Center" in info.value.candidates[0]
+    assert any(c.startswith("Jiuquan, Gansu Province, CN") for c in info.value.candidates)
+    assert find_place("Jiuquan, Gansu", warn=False).kind == "populated place"
 
 
 def test_military_airfields_resolve_by_full_name_and_icao_but_not_by_town_name():

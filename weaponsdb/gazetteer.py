@@ -54,6 +54,8 @@ TOO_CLOSE = 0.6
 NOT_COMPARABLE = 0.01
 #: A section of a populated place (GeoNames PPLX, e.g. Saltivka in Kharkiv) counts this much.
 SECTION_WEIGHT = 0.5
+#: A base named like a town further away than this is a different place: the name is ambiguous.
+BASE_TOWN_KM = 50.0
 AIRFIELDS_URL = "https://pypi.org/project/airportsdata/"
 BASE_KINDS = ("air base", "naval base", "missile base", "launch site", "space launch site")
 _HASH_BYTES = 6
@@ -70,11 +72,10 @@ class AmbiguousPlaceWarning(PlaceWarning):
 class AmbiguousPlaceError(InputError):
     """A place name fits several places and none clearly wins; ``candidates`` lists them."""
 
-    def __init__(self, name: str, candidates: list[str]):
+    def __init__(self, name: str, candidates: list[str], hint: str = ""):
         self.name, self.candidates = name, candidates
-        super().__init__(f"place {name!r} is ambiguous: {'; '.join(candidates)}; "
-                         f"add a region or country to pick one, e.g. {_example(name, candidates[0])!r}",
-                         value=name)
+        hint = hint or f"add a region or country to pick one, e.g. {_example(name, candidates[0])!r}"
+        super().__init__(f"place {name!r} is ambiguous: {'; '.join(candidates)}; {hint}", value=name)
 
 
 def _data_file(name: str) -> Path:
@@ -557,6 +558,12 @@ def resolve(text: str, *, fuzzy: bool = False) -> tuple[Candidate, list[Candidat
         raise UnknownNameError("place", text, close)
     best, rest = found[0], found[1:]
     if best.base is not None:
+        # A base beats a town of the same name nearby (Plesetsk); a town that carries the name as
+        # its own and lies far from the base (Jiuquan) is another place altogether: no guess.
+        far = [c for c in rest if c.base is None and c.tier == 0 and _km(best, c) > BASE_TOWN_KM]
+        if far:
+            raise AmbiguousPlaceError(text, [best.describe()] + [c.describe() for c in far[:5]],
+                                      f"give the base's full name ({best.name!r}) or the town's region or coordinates")
         others = [c for c in rest if c.base is not None or c.tier == 0 or (c.population or 0) >= 10000]
         return best, others
     if rest and rest[0].score >= TOO_CLOSE * best.score and rest[0].tier == best.tier and rest[0].base is None:
@@ -620,9 +627,18 @@ def ambiguity_note(text: str, best: Candidate, others: list[Candidate]) -> str:
     if not others:
         return ""
     shown = "; ".join(c.describe() for c in others[:4]) + (f"; and {len(others) - 4} more" if len(others) > 4 else "")
-    hint = _example(text, others[0].describe())
-    return (f"place {text!r} is ambiguous: using {best.describe()}; also {shown}; "
-            f"add a region or country to pick another, e.g. {hint!r}")
+    if best.base is not None:
+        how = "give another's coordinates to use it"
+    else:
+        how = f"add a region or country to pick another, e.g. {_example(text, others[0].describe())!r}"
+    return f"place {text!r} is ambiguous: using {best.describe()}; also {shown}; {how}"
+
+
+def _km(a: Candidate, b: Candidate) -> float:
+    """Great-circle distance in km (spherical: only to tell near from far)."""
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def find_place(text: str, *, fuzzy: bool = False, warn: bool = True) -> Place:
