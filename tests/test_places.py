@@ -296,9 +296,16 @@ def test_an_unknown_qualifier_is_an_error_naming_it():
     assert "Narnia" in str(info.value) and "region or country" in str(info.value)
 
 
-def test_a_qualifier_that_matches_no_candidate_is_unknown():
-    with pytest.raises(UnknownNameError):
+def test_a_qualifier_that_matches_no_candidate_is_unknown_and_says_where_the_name_is():
+    with pytest.raises(UnknownNameError) as info:
         find_place("Pokrovsk, Texas")
+    assert "no place called 'Pokrovsk' is in 'Texas'" in str(info.value)
+    assert info.value.suggestions[0] == "Pokrovsk, Donetsk Oblast, UA"
+
+
+def test_a_base_by_region():
+    place = find_place("Plesetsk, Arkhangelsk", warn=False)
+    assert place.kind == "space launch site"
 
 
 def test_no_clear_winner_is_an_error_listing_candidates():

@@ -519,7 +519,7 @@ def _qualified(found: list[Candidate], qualifiers: list[str], text: str) -> list
     for q in qualifiers:
         code = country_code(q)
         qkeys = {normalise(q), "".join(normalise_words(q))}
-        by_region = [c for c in found if c.region_keys & qkeys or (c.base and normalise(c.region) in qkeys)]
+        by_region = [c for c in found if c.region_keys & qkeys or (c.base and region_keys([c.region]) & qkeys)]
         by_country = [c for c in found if code and c.country == code]
         if by_country and by_region:
             found = by_country if len(q) <= 3 else by_region  # "UA" is a country; "Donetsk" a region
@@ -529,7 +529,8 @@ def _qualified(found: list[Candidate], qualifiers: list[str], text: str) -> list
             raise UnknownNameError("region or country", q, [], f"in {text!r}: expected an ISO country code, "
                                    "a country name or a first-level region such as 'Donetsk'")
         else:
-            found = []
+            where = [", ".join(p for p in (c.name, c.region, c.country) if p) for c in found[:3]]
+            raise UnknownNameError("place", text, where, f"no place called {_parse(text)[0]!r} is in {q!r}")
     return found
 
 
