@@ -695,6 +695,23 @@ def test_header_problems(tmp_path):
         read_places(tmp_path / "missing.csv")
 
 
+def test_launch_points_from_values_and_files(tmp_path):
+    from weaponsdb.points import launch_points
+
+    path = tmp_path / "sites.csv"
+    path.write_text("name,lat,lon\nAlpha,50.6,36.6\n", encoding="utf-8")
+    points = launch_points(["Kursk", "51,36"], [path])
+    assert [p.label for p in points] == ["Kursk", "51.0000, 36.0000", "Alpha"]
+
+
+def test_geojson_feature_without_geometry_is_looked_up_by_name(tmp_path):
+    path = tmp_path / "named.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "Engels-2"}, "geometry": None}]}), encoding="utf-8")
+    (place,) = read_places(path)
+    assert place.kind == "air base" and place.match == "exact"
+
+
 def test_geojson_points(tmp_path):
     path = tmp_path / "sites.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [

@@ -78,6 +78,21 @@ def find_named_place(name: str, *, geocode: bool = False, fuzzy: bool = False) -
             "an online lookup needs --geocode; " + ACCEPTED) from None
 
 
+def launch_points(texts=(), files=(), *, geocode: bool = False) -> list[Place]:
+    """``--from`` values, then the points of each ``--from-file`` file, in the order given.
+
+    Every file is read and checked before anything is returned, so a bad row stops the command
+    before it writes anything (:class:`~weaponsdb.placefile.PlaceFileError`, one line per problem).
+    """
+    points = [parse_point(t, geocode=geocode) for t in texts]
+    if files:
+        from .placefile import read_places
+
+        for path in files:
+            points.extend(read_places(path, geocode=geocode))
+    return points
+
+
 def print_place_warnings(prefix: str = "weaponsdb: warning: ", stream=None) -> None:
     """Show place-name warnings (ambiguous, closest spelling, geocoded) as one ``prefix + note`` line each.
 
