@@ -639,6 +639,14 @@ def test_csv_of_place_names_and_mixed_notations(tmp_path):
     assert places[1].region == "Donetsk Oblast" and places[3].kind == "air base"
 
 
+def test_notes_about_names_in_a_file_say_where(tmp_path):
+    path = tmp_path / "names.csv"
+    path.write_text("name\nKursk\nPokrovsk\n", encoding="utf-8")
+    with pytest.warns(AmbiguousPlaceWarning) as caught:
+        read_places(path)
+    assert [str(w.message).split(": ", 1)[0] for w in caught] == [f"{path}:3"]
+
+
 def test_plain_list_without_header(tmp_path):
     path = tmp_path / "list.txt"
     path.write_text("Kursk\nBelgorod\n", encoding="utf-8")

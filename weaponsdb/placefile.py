@@ -77,7 +77,6 @@ def _delimiter(text: str) -> str:
 
 
 def _read_csv(path: Path, text: str, geocode: bool) -> list[Place]:
-    from .points import parse_point
 
     delim = _delimiter(text)
     rows = [(i, row) for i, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delim), 1)]
@@ -116,12 +115,30 @@ def _read_csv(path: Path, text: str, geocode: bool) -> list[Place]:
             else:
                 if not name:
                     raise InputError("empty place name")
-                places.append(parse_point(name, geocode=geocode))
+                places.append(_named(name, where, geocode))
         except InputError as exc:
             problems.append(f"{where}: {_short(exc)}")
     if problems:
         raise PlaceFileError(str(path), problems)
     return places
+
+
+def _named(text: str, where: str, geocode: bool) -> Place:
+    """``parse_point(text)``, with any place-name warning re-issued as ``FILE:LINE: note``."""
+    import warnings
+
+    from .gazetteer import PlaceWarning
+    from .points import parse_point
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PlaceWarning)
+        place = parse_point(text, geocode=geocode)
+    for w in caught:
+        if issubclass(w.category, PlaceWarning):
+            warnings.warn(f"{where}: {w.message}", w.category, stacklevel=3)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return place
 
 
 def _coordinates(lat: str, lon: str, delim: str) -> Place:
@@ -202,7 +219,7 @@ def _read_geojson(path: Path, text: str, geocode: bool) -> list[Place]:
             points = coords
         elif not geometry and label:
             try:
-                places.append(parse_point(label, geocode=geocode))
+                places.append(_named(label, where, geocode))
             except InputError as exc:
                 problems.append(f"{where}: feature {i + 1}: {_short(exc)}")
             continue
