@@ -202,14 +202,24 @@ def test_odessa_defaults_to_ukraine_and_a_country_picks_texas(places):
     ua, us = places("Odessa"), places("Odessa, US")
     assert (ua.lat, ua.lon) == pytest.approx((46.48, 30.74), abs=0.05)
     assert (us.lat, us.lon) == pytest.approx((31.85, -102.37), abs=0.05)
-    assert places("Odessa, USA") == us and places("Odessa, United States") == us
+    same = [places(t) for t in ("Odessa, USA", "Odessa, United States", "Odessa, Texas")]
+    assert all((p.name, p.region, p.country, p.lat, p.lon) == (us.name, us.region, us.country, us.lat, us.lon) for p in same)
+    assert ua.match == "alternate" and us.match == "exact" and us.country == "US"
+    assert ua.note and "Odessa, Texas, US" in ua.note  # ambiguous: said so, in one line
+    assert "\n" not in ua.note
 
 
 def test_unknown_place_is_a_lookup_error_naming_it(places):
     with pytest.raises(UnknownNameError) as info:
-        places("Kyivv")
+        places("Kyivz")
     assert isinstance(info.value, LookupError) and isinstance(info.value, InputError)
-    assert "'Kyivv'" in str(info.value) and "Kyiv, UA" in info.value.suggestions
+    assert "'Kyivz'" in str(info.value) and "Kyiv, UA" in info.value.suggestions
+
+
+def test_a_doubled_letter_is_a_fuzzy_match_that_says_so(places):
+    p = places("Kyivv")
+    assert (p.name, p.country, p.match) == ("Kyiv", "UA", "fuzzy")
+    assert "closest spelling" in p.note
 
 
 @pytest.mark.parametrize("text, label", [
@@ -233,7 +243,8 @@ def test_point_str_and_passthrough():
     p = parse_point("Site A=50.6,36.6")
     assert str(p) == "Site A (50.6000, 36.6000)"
     assert parse_point(p) is p
-    assert parse_point((50.6, 36.6))[:2] == (50.6, 36.6)
+    q = parse_point((50.6, 36.6))
+    assert (q.lat, q.lon) == (50.6, 36.6)
 
 
 @pytest.mark.parametrize("text, named", [

