@@ -198,11 +198,13 @@ def test_places_show_ambiguity_and_the_cli_choice(client):
     cli_pick = parse_point("Odessa")
     assert len(chosen) == 1 and (chosen[0]["lat"], chosen[0]["lon"]) == (cli_pick.lat, cli_pick.lon)
     us = client.get("/api/places", params={"q": "Odessa, US"}).json()
-    assert [p["country"] for p in us["places"]] == ["US"] and not us["ambiguous"]
+    assert {p["country"] for p in us["places"]} == {"US"} and us["places"][0]["region"] == "Texas"
+    assert [p["chosen"] for p in us["places"]][:2] == [True, False]
     assert client.get("/api/places", params={"q": "Київ"}).json()["places"][0]["name"] == "Kyiv"
-    prefix = client.get("/api/places", params={"q": "Kharki"}).json()
-    assert prefix["places"][0]["name"] == "Kharkiv" and prefix["places"][0]["match"] == "prefix"
-    assert client.get("/api/places", params={"q": "Belgorodd"}).json()["suggestions"]
+    donetsk = client.get("/api/places", params={"q": "Pokrovsk, Donetsk"}).json()
+    assert donetsk["places"][0]["region"].startswith("Donetsk") and donetsk["places"][0]["chosen"]
+    assert client.get("/api/places", params={"q": "Artemivsk"}).json()["places"][0]["name"] == "Bakhmut"
+    assert "Belgorod, RU" in client.get("/api/places", params={"q": "Belgorodd"}).json()["suggestions"]
 
 
 def test_points_parse_every_cli_notation(client):

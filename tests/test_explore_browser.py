@@ -308,8 +308,8 @@ def test_place_search_shows_ambiguity_and_adds_points(open_explorer):
     e.page.locator("#place-search").fill("Odessa")
     e.page.locator("#place-results li.place").nth(1).wait_for()
     assert "Several places" in e.text("#place-note")
-    assert e.text("#place-results li.place >> nth=0").startswith("★ Odesa, UA")
-    us = e.page.locator("#place-results li.place", has_text="Odessa, US")
+    assert e.text("#place-results li.place >> nth=0").startswith("★ Odesa, Odesa Oblast, UA")
+    us = e.page.locator("#place-results li.place", has_text="Odessa, Texas, US")
     us.locator("button.as-launch").click()
     e.wait("window.explorer.state.points.length === 1")
     p = e.state()["points"][0]

@@ -534,6 +534,13 @@ def _qualified(found: list[Candidate], qualifiers: list[str], text: str) -> list
     return found
 
 
+def matches(text: str) -> list[Candidate]:
+    """Every place ``text`` may name, best first, narrowed by its region or country qualifiers (for search boxes)."""
+    name, qualifiers = _parse(text)
+    found = candidates(name)
+    return _qualified(found, qualifiers, text) if qualifiers and found else found
+
+
 def resolve(text: str, *, fuzzy: bool = False) -> tuple[Candidate, list[Candidate]]:
     """The best candidate for ``text`` and the others worth mentioning.
 

@@ -9,7 +9,6 @@ a path: bad input is a 422 naming the field, anything else a bare 500.
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import functools
 import json
@@ -27,7 +26,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from .. import __version__
 from ..catalog import Catalog, load_catalog
-from ..errors import InputError
+from ..errors import InputError, UnknownNameError
 from ..matching import normalise, suggest
 from ..style import PALETTE
 from . import exports, inputs, schemas
@@ -420,39 +419,20 @@ def _search(cat: Catalog, q: str) -> dict[str, Any]:
             "suggestions": [] if exact else suggest(q, cat.names())}
 
 
-@functools.lru_cache(maxsize=1)
-def _place_keys() -> list[str]:
-    from ..gazetteer import _index
-
-    return sorted(_index())
-
-
 def _places(q: str, limit: int) -> dict[str, Any]:
-    """Places this text names (as the point parser resolves it: most populous first), then prefix matches."""
-    from ..gazetteer import _close_places, _index, cities, country_code
+    """Places this text may name, best first, and the one the point parser picks (none when it would refuse)."""
+    from ..gazetteer import AmbiguousPlaceError, matches, resolve, suggestions
 
-    name, country = q, None
-    if "," in q:
-        head, tail = q.rsplit(",", 1)
-        code = country_code(tail.strip())
-        if code:
-            name, country = head.strip(), code
-    index, table = _index(), cities()
-    key = normalise(name)
-    exact = [r for r in index.get(key, []) if country is None or table["country"][r] == country]
-    rows = [(r, "exact") for r in exact[:limit]]
-    if len(rows) < limit and len(key) >= 2:
-        keys = _place_keys()
-        start = bisect.bisect_left(keys, key)
-        seen, more = set(exact), list[int]()
-        for k in keys[start:start + 2000]:
-            if not k.startswith(key):
-                break
-            more.extend(r for r in index[k] if r not in seen and (country is None or table["country"][r] == country))
-            seen.update(index[k])
-        rows += [(r, "prefix") for r in sorted(set(more))[: limit - len(rows)]]
-    places = [{"name": str(table["name"][r]), "country": str(table["country"][r]), "lat": float(table["lat"][r]),
-               "lon": float(table["lon"][r]), "population": int(table["population"][r]), "match": how,
-               "chosen": how == "exact" and i == 0} for i, (r, how) in enumerate(rows)]
-    return {"query": q, "places": places, "ambiguous": len(exact) > 1,
-            "suggestions": [] if exact or len(rows) >= 3 else _close_places(name)}
+    found = matches(q)[:limit]
+    try:
+        best, others = resolve(q)
+        chosen: tuple[float, float] | None = (best.lat, best.lon)
+        ambiguous = bool(others)
+    except AmbiguousPlaceError:
+        chosen, ambiguous = None, True
+    except UnknownNameError:
+        chosen, ambiguous = None, False
+    places = [{"name": c.name, "country": c.country, "region": c.region, "kind": c.kind, "lat": c.lat, "lon": c.lon,
+               "population": c.population, "match": c.match, "chosen": (c.lat, c.lon) == chosen} for c in found]
+    return {"query": q, "places": places, "ambiguous": ambiguous,
+            "suggestions": [] if found else suggestions(q.split(",")[0])}

@@ -134,11 +134,13 @@ class CompareRow(BaseModel):
 class PlaceOut(BaseModel):
     name: str
     country: str
+    region: str = ""
+    kind: str = Field(description="populated place, section of populated place, air base, launch site, ...")
     lat: float
     lon: float
-    population: int
-    match: str = Field(description="'exact' (this spelling names the place) or 'prefix'")
-    chosen: bool = Field(description="the place the CLI picks for this text")
+    population: int | None = None
+    match: str = Field(description="how the text matched: exact, alternate, historical or fuzzy")
+    chosen: bool = Field(description="the place the CLI picks for this text (none when it would ask which)")
 
 
 class PlaceSearch(BaseModel):

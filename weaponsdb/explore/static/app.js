@@ -476,12 +476,15 @@
     let res;
     try { res = await api("/api/places?q=" + encodeURIComponent(q)); } catch (err) { showError(err); return; }
     if (q !== $("place-search").value.trim()) return;
+    const picked = res.places.some((pl) => pl.chosen);
     note.textContent = res.ambiguous
-      ? `Several places are called “${q}”: a bare name picks the most populous (★). Add a country code, e.g. “${q}, US”.`
+      ? (picked ? `Several places are called “${q}”: the command line picks ★. Add a region or country, e.g. “${q}, UA”.`
+                : `Several places are called “${q}” and none clearly wins: add a region or country.`)
       : (res.places.length ? "" : `No place called “${q}”.` + (res.suggestions.length ? ` Did you mean ${res.suggestions.join(", ")}?` : ""));
     ul.replaceChildren(...res.places.map((pl) => el("li", { className: "static place", "data-name": pl.name },
-      el("span", {}, (pl.chosen ? "★ " : "") + pl.name + ", " + pl.country), " ",
-      el("span", { className: "meta" }, `pop. ${num(pl.population)} · ${pl.lat.toFixed(3)}, ${pl.lon.toFixed(3)}`), " ",
+      el("span", {}, (pl.chosen ? "★ " : "") + [pl.name, pl.region, pl.country].filter(Boolean).join(", ")), " ",
+      el("span", { className: "meta" }, [pl.kind !== "populated place" ? pl.kind : (pl.population != null ? `pop. ${num(pl.population)}` : ""),
+        pl.match !== "exact" ? `${pl.match} name` : "", `${pl.lat.toFixed(3)}, ${pl.lon.toFixed(3)}`].filter(Boolean).join(" · ")), " ",
       el("button", { type: "button", className: "as-launch", onclick: () => { addPoint(pl.lat, pl.lon, pl.name); map.panTo([pl.lat, pl.lon]); } }, "launch"),
       el("button", { type: "button", className: "as-target", onclick: () => { setTarget(pl.lat, pl.lon, pl.name); map.panTo([pl.lat, pl.lon]); } }, "target"))));
   }, 150);
