@@ -204,7 +204,9 @@ def test_places_show_ambiguity_and_the_cli_choice(client):
     donetsk = client.get("/api/places", params={"q": "Pokrovsk, Donetsk"}).json()
     assert donetsk["places"][0]["region"].startswith("Donetsk") and donetsk["places"][0]["chosen"]
     assert client.get("/api/places", params={"q": "Artemivsk"}).json()["places"][0]["name"] == "Bakhmut"
-    assert "Belgorod, RU" in client.get("/api/places", params={"q": "Belgorodd"}).json()["suggestions"]
+    typo = client.get("/api/places", params={"q": "Belgorodd"}).json()["places"][0]
+    assert (typo["name"], typo["match"]) == ("Belgorod", "fuzzy")
+    assert "Belgorod, RU" in client.get("/api/places", params={"q": "Belgorodskaya"}).json()["suggestions"]
 
 
 def test_points_parse_every_cli_notation(client):
