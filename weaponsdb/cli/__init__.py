@@ -14,8 +14,10 @@ from .parser import build_parser
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from ..points import print_place_warnings
     from .commands import COMMANDS
 
+    print_place_warnings()
     try:
         return COMMANDS[args.command](args) or 0
     except CatalogError as exc:

@@ -34,10 +34,30 @@ def _catalog(args: argparse.Namespace) -> Catalog:
     return catalog
 
 
+def _places(args: argparse.Namespace, texts: list[str], files: list[str] = ()) -> list[Place]:
+    """Points as typed (and from files); every place name resolved is said on stderr, so a wrong guess shows."""
+    from ..points import launch_points, resolved_line
+
+    places = launch_points(texts, files, geocode=getattr(args, "geocode", False))
+    for place in places:
+        line = resolved_line(place)
+        if line:
+            print(f"weaponsdb: place: {line}", file=sys.stderr)
+    return places
+
+
+def _launches(args: argparse.Namespace) -> list[Place]:
+    """--from and --from-file points; none given is an error where the command needs them."""
+    points = _places(args, args.launches, args.from_files)
+    if not points and args.launches_required:
+        raise InputError("the following arguments are required: --from POINT (or --from-file FILE)")
+    return points
+
+
 def _spec(args: argparse.Namespace, catalog: Catalog | None, **options) -> MapSpec:
     """The map description the command line asks for: the largest --range is the drawn range, the rest extra rings."""
     ranges = sorted(args.ranges)
-    return specs.map_spec(args.systems or None, args.launches, max_range=ranges[-1] if ranges else None,
+    return specs.map_spec(args.systems or None, _launches(args), max_range=ranges[-1] if ranges else None,
                           min_range=args.min_km, catalog=catalog, every=args.every, ranges=ranges[:-1],
                           radials=args.radials, bearings=args.bearings, sector=args.sector, **options)
 
@@ -104,14 +124,20 @@ def cmd_ring(args: argparse.Namespace) -> int:
 def cmd_distance(args: argparse.Namespace) -> int:
     from ..geodesy import inverse
 
-    a, b = specs.points([args.a, args.b])
+    a, b = _places(args, [args.a, args.b])
     km, azimuth = inverse(a.lat, a.lon, b.lat, b.lon)
     if args.json:
-        return emit_json({"from": a.to_dict(), "to": b.to_dict(), "distance_km": km,
+        return emit_json({"from": _point_json(a), "to": _point_json(b), "distance_km": km,
                           f"distance_{args.units}": convert(km, args.units), "azimuth_deg": azimuth})
     extra = "" if args.units == "km" else f" ({convert(km, args.units):,.1f} {args.units})"
     print(f"{a} -> {b}: {km:,.1f} km{extra}, initial azimuth {azimuth:.1f}°")
     return 0
+
+
+def _point_json(place: Place) -> dict:
+    """A point for --json: coordinates and label, plus what a place name resolved to and how."""
+    resolved = place.resolution()
+    return {**place.to_dict(), **({"resolved": resolved} if resolved else {})}
 
 
 def _slug(text: str) -> str:
@@ -159,7 +185,7 @@ def _targets(args: argparse.Namespace) -> list[Place]:
 
     targets = read_targets(args.targets) if args.targets else []
     if args.target:
-        targets = specs.points(list(args.target)) + targets
+        targets = _places(args, list(args.target)) + targets
     if not targets:
         raise InputError("no target: give TARGET (a point or place) or --targets FILE.csv")
     return list(dict.fromkeys(targets))
@@ -180,13 +206,14 @@ def cmd_reach(args: argparse.Namespace) -> int:
     if not systems:
         raise InputError("no system matches these filters" + (f" among {', '.join(args.system)}" if args.system else ""))
     targets = _targets(args)
-    if not args.launches:
+    launches = _launches(args)
+    if not launches:
         if not named:
             raise InputError("footprint mode needs --system SYSTEM (or give --from POINT to check reach from launch points)")
         return _footprint(args, catalog, systems, targets)
     if args.output:
         _reach_output(args.output)
-    df = reach(systems, specs.points(args.launches), targets, catalog=catalog)
+    df = reach(systems, launches, targets, catalog=catalog)
     if args.output:
         _reach_map(args, catalog, df, named, targets)
     if args.json:
@@ -229,7 +256,7 @@ def _reach_map(args: argparse.Namespace, catalog: Catalog, df, named: list[Syste
         f"Rings are drawn for the {REACH_MAP_RINGS} shortest-range of the {len(ids)} systems that reach; "
         "the lines to the targets cover every system."]
     names = ", ".join(dict.fromkeys(t.label for t in targets))
-    spec = specs.map_spec(ringed, args.launches, title=f"What reaches {names}?", offline=args.offline, notes=notes,
+    spec = specs.map_spec(ringed, launches, title=f"What reaches {names}?", offline=args.offline, notes=notes,
                           marks=targets, catalog=catalog)
     m = extend(build_map(spec), lambda m: add_reach_layers(m, df, points=False))
     print(f"map: {save_html(m, args.output, force=args.force)}", file=sys.stderr)
@@ -276,7 +303,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise InputError(f"bad {flag} {top}: expected a number of cities, 0 or more")
     catalog = _catalog(args)
     systems = [catalog.get(n) for n in args.systems]
-    launches = specs.points(args.launches)
+    launches = _launches(args)
     if args.map:
         check_suffix(args.map)
     targets = read_targets(args.targets) if args.targets else None
@@ -376,7 +403,7 @@ def cmd_count(args: argparse.Namespace) -> int:
     if args.scheduler and args.engine != "dask":
         raise InputError("--scheduler needs --engine dask")
     catalog = _catalog(args)
-    df = coverage_counts(args.systems, specs.points(args.launches), _count_targets(args.targets), engine=args.engine,
+    df = coverage_counts(args.systems, _launches(args), _count_targets(args.targets), engine=args.engine,
                          scheduler=args.scheduler, population=args.population, catalog=catalog, progress=True)
     if args.json:
         rows = []

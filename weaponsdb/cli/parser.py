@@ -116,6 +116,7 @@ def build_parser() -> Parser:
     c = command("distance", "geodesic distance and azimuth between two points")
     c.add_argument("a", metavar="A", help="first point")
     c.add_argument("b", metavar="B", help="second point")
+    _geocode_arg(c)
     display_args(c)
 
     c = command("map", "draw range rings on an HTML map", "Draw range rings on a Leaflet HTML map. Online tiles by "
@@ -205,8 +206,18 @@ def build_parser() -> Parser:
 
 
 def _launch_args(c: argparse.ArgumentParser, required: bool) -> None:
-    c.add_argument("--from", dest="launches", action="append", default=[], required=required, metavar="POINT",
+    c.set_defaults(launches_required=required)
+    c.add_argument("--from", dest="launches", action="append", default=[], metavar="POINT",
                    help="launch point (repeatable): 50.6,36.6 | 50.6N 36.6E | MGRS | place name | 'Label=POINT'")
+    c.add_argument("--from-file", dest="from_files", action="append", default=[], metavar="FILE",
+                   help="launch points from a CSV (name and lat/lon columns, or a column of place names) or GeoJSON "
+                   "points file (repeatable)")
+    _geocode_arg(c)
+
+
+def _geocode_arg(c: argparse.ArgumentParser) -> None:
+    c.add_argument("--geocode", action="store_true", help="look up place names missing from the offline gazetteer "
+                   "online (OpenStreetMap Nominatim); without it nothing leaves this machine")
 
 
 def _range_args(c: argparse.ArgumentParser) -> None:
