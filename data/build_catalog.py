@@ -1,6 +1,6 @@
 """Build data/systems.csv and data/sources.csv: the curated base rows plus the research helpers' region files.
 
-    python data/build_catalog.py                 # merge /work/parts/*/ into data/
+    python data/build_catalog.py                 # merge data/regions/*/ into data/
     python data/build_catalog.py PARTS_DIR ...   # merge the region folders given (or folders of them)
     python data/build_catalog.py --stats         # print fill rates and source counts (README numbers)
     python data/build_catalog.py --from-v1 OLD_SYSTEMS OLD_SOURCES   # one-off: v1 table -> data/base/
@@ -46,7 +46,7 @@ from weaponsdb.catalog_checks import (  # noqa: E402
 )
 
 BASE = HERE / "base"
-PARTS = Path("/work/parts")
+PARTS = HERE / "regions"
 
 
 # --- reading and writing ---------------------------------------------------------------------------
