@@ -252,11 +252,19 @@ def test_reads_only_the_window_it_needs(tmp_path):
         "ring = coverage_geometry(System(id='s', name='s', range=RangeSpec(max_km=50.0)), [Place(50.5, 30.5, 'c')])\n"
         "print(raster_population(ring, sys.argv[1]), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
     )
-    # GDAL's block cache defaults to 5% of RAM; capped here so the peak measures what was read, not what was cached.
+    # The same sum over a raster holding only the window: the two processes' peaks differ by what was read.
+    small = tmp_path / "window.tif"
+    west, north = -180.0 + col * cell, 90.0 - row * cell
+    with rasterio.open(small, "w", **{**profile, "width": 600, "height": 600,
+                                      "transform": from_origin(west, north, cell, cell)}) as dst:
+        dst.write(np.full((1, 600, 600), 2.0, dtype="float32"))
+    # GDAL's block cache defaults to 5% of RAM; capped so the peaks measure what was read, not what was cached.
     env = {**os.environ, "GDAL_CACHEMAX": "64"}
-    out = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=300, check=True,
-                         env=env)
-    total, peak_mib = out.stdout.split()
+    runs = [subprocess.run([sys.executable, "-c", script, str(p)], capture_output=True, text=True, timeout=300,
+                           check=True, env=env).stdout.split() for p in (path, small)]
+    (total, peak_mib), (window_total, window_peak_mib) = runs
     cells_in_ring = math.pi * 50.0**2 / ((cell * 111.32 * math.cos(math.radians(50.5))) * (cell * 110.6))
     assert float(total) == pytest.approx(2.0 * cells_in_ring, rel=0.01)
-    assert int(peak_mib) < 600, f"peak {peak_mib} MiB: the raster was read far beyond the ring's window"
+    assert float(total) == pytest.approx(float(window_total), rel=1e-9)
+    extra = int(peak_mib) - int(window_peak_mib)
+    assert extra < 150, f"peak {peak_mib} MiB vs {window_peak_mib} MiB: the raster was read far beyond the ring's window"

@@ -209,6 +209,11 @@ class Place:
     def to_dict(self) -> dict[str, Any]:
         return {"lat": self.lat, "lon": self.lon, "label": self.label}
 
+    def to_json(self) -> dict[str, Any]:
+        """Coordinates and label, plus (for a place name) what it resolved to and how: the ``--json`` form."""
+        resolved = self.resolution()
+        return {**self.to_dict(), **({"resolved": resolved} if resolved else {})}
+
     def resolution(self) -> dict[str, Any] | None:
         """What a place name resolved to (``--json``); None for a point given as coordinates."""
         if not self.match:

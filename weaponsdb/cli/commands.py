@@ -127,17 +127,11 @@ def cmd_distance(args: argparse.Namespace) -> int:
     a, b = _places(args, [args.a, args.b])
     km, azimuth = inverse(a.lat, a.lon, b.lat, b.lon)
     if args.json:
-        return emit_json({"from": _point_json(a), "to": _point_json(b), "distance_km": km,
+        return emit_json({"from": a.to_json(), "to": b.to_json(), "distance_km": km,
                           f"distance_{args.units}": convert(km, args.units), "azimuth_deg": azimuth})
     extra = "" if args.units == "km" else f" ({convert(km, args.units):,.1f} {args.units})"
     print(f"{a} -> {b}: {km:,.1f} km{extra}, initial azimuth {azimuth:.1f}°")
     return 0
-
-
-def _point_json(place: Place) -> dict:
-    """A point for --json: coordinates and label, plus what a place name resolved to and how."""
-    resolved = place.resolution()
-    return {**place.to_dict(), **({"resolved": resolved} if resolved else {})}
 
 
 def _slug(text: str) -> str:
@@ -215,7 +209,7 @@ def cmd_reach(args: argparse.Namespace) -> int:
         _reach_output(args.output)
     df = reach(systems, launches, targets, catalog=catalog)
     if args.output:
-        _reach_map(args, catalog, df, named, targets)
+        _reach_map(args, catalog, df, named, launches, targets)
     if args.json:
         return emit_json(json.loads(df.to_json(orient="records")))
     if args.csv:
@@ -244,7 +238,8 @@ def _reach_output(path: str) -> None:
 REACH_MAP_RINGS = 6
 
 
-def _reach_map(args: argparse.Namespace, catalog: Catalog, df, named: list[System], targets: list[Place]) -> None:
+def _reach_map(args: argparse.Namespace, catalog: Catalog, df, named: list[System], launches: list[Place],
+               targets: list[Place]) -> None:
     """Targets, launch points and the lines between them, over the rings of the named (or best-reaching) systems."""
     from ..maps import build_map, extend, save_html
     from ..reachmap import add_reach_layers

@@ -218,7 +218,7 @@ def create_app(catalog: Catalog | str | Path | None = None, *, limits: Limits | 
 
         (p,), (q,) = inputs.points("from", [a], 1), inputs.points("to", [b], 1)
         km, azimuth = inverse(p.lat, p.lon, q.lat, q.lon)
-        return JSONResponse({"from": p.to_dict(), "to": q.to_dict(), "distance_km": km, "azimuth_deg": azimuth})
+        return JSONResponse({"from": p.to_json(), "to": q.to_json(), "distance_km": km, "azimuth_deg": azimuth})
 
     @app.get("/api/reach", response_model=list[schemas.ReachRow], tags=["geometry"], responses=ERRORS)
     def reach(target: Annotated[list[str], Query(description="target point (repeatable), any CLI notation")],
