@@ -18,9 +18,8 @@ from pathlib import Path
 import numpy as np
 import pyproj
 import pytest
-from shapely.geometry import shape
-
 from fastapi.testclient import TestClient
+from shapely.geometry import shape
 
 from weaponsdb.cli import main
 from weaponsdb.explore import create_app

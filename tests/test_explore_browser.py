@@ -16,10 +16,9 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+import httpx
 import pyproj
 import pytest
-
-import httpx
 import uvicorn
 
 from weaponsdb.explore.app import create_app

@@ -5,6 +5,7 @@ by integrating the reduced length m12 from geographiclib (an independent impleme
 the geodesic problem) over geodesic polar coordinates.
 """
 
+import itertools
 import math
 
 import numpy as np
@@ -124,7 +125,7 @@ def test_annulus_membership(lat, lon, min_km, factor, seed):
 def test_area_grows_with_range(lat, lon, radii):
     radii = sorted(radii)
     areas = [area_km2(ring(lat, lon, r)) for r in radii]
-    assert all(a <= b * (1 + 1e-9) for a, b in zip(areas, areas[1:])), list(zip(radii, areas))
+    assert all(a <= b * (1 + 1e-9) for a, b in itertools.pairwise(areas)), list(zip(radii, areas, strict=True))
     assert areas[-1] <= EARTH_KM2 * (1 + 1e-9)
 
 

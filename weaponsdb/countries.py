@@ -93,29 +93,28 @@ def decode_geometry(geometry: dict, arcs) -> dict | None:
     return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _iso_a2_by_a3() -> dict[str, str]:
     from .gazetteer import countries
 
     return {c["iso3"]: iso for iso, c in countries().items()}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _features(resolution: str) -> tuple[dict, ...]:
     if resolution not in RESOLUTIONS:
         raise InputError(f"bad outline resolution {resolution!r}: expected one of {', '.join(RESOLUTIONS)}")
     topo = json.loads(_data_file(f"countries-{resolution}.json").read_text(encoding="utf-8"))
     arcs, a2 = decode_arcs(topo), _iso_a2_by_a3()
-    return tuple(
-        {
-            "type": "Feature",
-            "properties": {"name": g["properties"]["name"], "iso_a3": g["properties"]["a3"],
-                           "iso_a2": a2.get(g["properties"]["a3"])},
-            "geometry": cut_antimeridian(decode_geometry(g, arcs)),
-        }
-        for g in topo["objects"]["countries"]["geometries"]
-        if g.get("type") in ("Polygon", "MultiPolygon")
-    )
+    features = []
+    for g in topo["objects"]["countries"]["geometries"]:
+        geometry = decode_geometry(g, arcs)
+        if geometry is not None:
+            features.append({"type": "Feature",
+                             "properties": {"name": g["properties"]["name"], "iso_a3": g["properties"]["a3"],
+                                            "iso_a2": a2.get(g["properties"]["a3"])},
+                             "geometry": cut_antimeridian(geometry)})
+    return tuple(features)
 
 
 def outlines(resolution: str = "50m") -> list[dict]:
@@ -126,7 +125,7 @@ def outlines(resolution: str = "50m") -> list[dict]:
     return list(_features(resolution))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _index() -> dict[str, dict]:
     """Case-folded alpha-2, alpha-3, atlas name and GeoNames name -> 50m feature."""
     from .gazetteer import countries
@@ -154,7 +153,7 @@ def _shape(geometry: dict):
     return shapely.make_valid(MultiPolygon(polygons))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _geometry_for(iso_a3: str):
     feature = next(f for f in _features("50m") if f["properties"]["iso_a3"] == iso_a3)
     return _shape(feature["geometry"])
@@ -186,7 +185,7 @@ def _compact_ring(ring, digits: int) -> list[list[float]]:
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _basemap(resolution: str, digits: int) -> tuple[tuple[tuple[float, float, float, float], str], ...]:
     """(bounds, compact Feature JSON) per country, cached as text so each call gets fresh dicts."""
     out = []

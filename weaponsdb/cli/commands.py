@@ -11,6 +11,7 @@ import json
 import re
 import sys
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
 
@@ -34,7 +35,7 @@ def _catalog(args: argparse.Namespace) -> Catalog:
     return catalog
 
 
-def _places(args: argparse.Namespace, texts: list[str], files: list[str] = ()) -> list[Place]:
+def _places(args: argparse.Namespace, texts: Sequence[str], files: Sequence[str] = ()) -> list[Place]:
     """Points as typed (and from files); every place name resolved is said on stderr, so a wrong guess shows."""
     from ..points import launch_points, resolved_line
 

@@ -75,7 +75,7 @@ def print_show(system: System, units: str) -> None:
                       f"{format_distance(r['range_high_km'], units)}" + cite("range_low_km") + cite("range_high_km")))
     lines.append(("range note", r["range_note"]))
     lines += [(label, text + cite(field)) for field, label, unit in SPEC_FIELDS if (text := _value(r.get(field), unit))]
-    if "payload" in r and r["payload"]:
+    if r.get("payload"):
         lines.append(("payload", str(r["payload"])))
     print(f"{r['name']}  ({r['id']})")
     for label, value in lines:
