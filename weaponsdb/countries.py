@@ -8,24 +8,15 @@ import difflib
 import functools
 import itertools
 import json
-from pathlib import Path
 
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
+from .datafiles import data_file
 from .errors import InputError, UnknownNameError
 from .gazetteer import COUNTRY_ALIASES
 
 RESOLUTIONS = ("110m", "50m")
-
-
-def _data_file(name: str) -> Path:
-    """The packaged copy (``weaponsdb/data``) when installed, else the repo's ``data/`` folder."""
-    here = Path(__file__).resolve().parent
-    for folder in (here / "data", here.parent / "data"):
-        if (folder / name).is_file():
-            return folder / name
-    raise FileNotFoundError(f"{name} is missing from weaponsdb's data folder")
 
 
 def decode_arcs(topo: dict) -> list[list[list[float]]]:
@@ -104,7 +95,7 @@ def _iso_a2_by_a3() -> dict[str, str]:
 def _features(resolution: str) -> tuple[dict, ...]:
     if resolution not in RESOLUTIONS:
         raise InputError(f"bad outline resolution {resolution!r}: expected one of {', '.join(RESOLUTIONS)}")
-    topo = json.loads(_data_file(f"countries-{resolution}.json").read_text(encoding="utf-8"))
+    topo = json.loads(data_file(f"countries-{resolution}.json").read_text(encoding="utf-8"))
     arcs, a2 = decode_arcs(topo), _iso_a2_by_a3()
     features = []
     for g in topo["objects"]["countries"]["geometries"]:

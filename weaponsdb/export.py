@@ -150,6 +150,11 @@ def _writable_folder(path: Path) -> Path:
 
 
 def write_atomic(path: str | Path, text: str, force: bool = False) -> Path:
+    """Write text as UTF-8 with :func:`write_bytes_atomic`'s rules."""
+    return write_bytes_atomic(path, text.encode("utf-8"), force=force)
+
+
+def write_bytes_atomic(path: str | Path, data: bytes, force: bool = False) -> Path:
     """Write via a temporary file and rename, so a failure never leaves a partial file behind.
 
     An existing file is replaced only with ``force`` or when its content is already identical
@@ -157,7 +162,6 @@ def write_atomic(path: str | Path, text: str, force: bool = False) -> Path:
     """
     path = Path(path)
     folder = _writable_folder(path)
-    data = text.encode("utf-8")
     if path.exists() and not force:
         if path.read_bytes() == data:
             return path

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .datafiles import data_file
 from .errors import DataError, InputError, UnknownNameError
 from .matching import normalise
 from .model import Place
@@ -76,14 +77,6 @@ class AmbiguousPlaceError(InputError):
         self.name, self.candidates = name, candidates
         hint = hint or f"add a region or country to pick one, e.g. {_example(name, candidates[0])!r}"
         super().__init__(f"place {name!r} is ambiguous: {'; '.join(candidates)}; {hint}", value=name)
-
-
-def _data_file(name: str) -> Path:
-    here = Path(__file__).resolve().parent
-    for folder in (here / "data", here.parent / "data"):
-        if (folder / name).is_file():
-            return folder / name
-    raise DataError(f"{name} is missing from weaponsdb's data folder: the installation is broken")
 
 
 def key_hash(key: str) -> int:
@@ -165,7 +158,7 @@ class _Table:
 
 @functools.lru_cache(maxsize=1)
 def _table() -> _Table:
-    return _Table(_data_file("gazetteer.bin"))
+    return _Table(data_file("gazetteer.bin"))
 
 
 def _index() -> _Table:
@@ -235,7 +228,7 @@ def normalise_words(text: str) -> list[str]:
 @functools.lru_cache(maxsize=1)
 def _country_rows() -> tuple[tuple[str, str, str], ...]:
     """(alpha-2, alpha-3, name) in ``countries.csv`` order (the gazetteer's country numbers)."""
-    with _data_file("countries.csv").open(encoding="utf-8", newline="") as fh:
+    with data_file("countries.csv").open(encoding="utf-8", newline="") as fh:
         return tuple((r["iso_a2"], r["iso_a3"], r["name"]) for r in csv.DictReader(fh))
 
 
@@ -289,7 +282,7 @@ BASE_COLUMNS = ("id", "name", "aliases", "kind", "country", "lat", "lon", "icao"
 
 def read_bases(path: str | Path | None = None) -> list[Base]:
     """The bases table, validated: every problem is reported as ``FILE:LINE: problem`` at once."""
-    path = Path(path) if path else _data_file("bases.csv")
+    path = Path(path) if path else data_file("bases.csv")
     problems: list[str] = []
     out: list[Base] = []
     seen: dict[str, str] = {}
@@ -343,7 +336,7 @@ def _bases() -> tuple[tuple[Base, ...], dict[str, int]]:
     """The bundled bases (validated by the test suite, not on every run) and their spellings."""
     bases: list[Base] = []
     keys: dict[str, int] = {}
-    with _data_file("bases.csv").open(encoding="utf-8", newline="") as fh:
+    with data_file("bases.csv").open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             aliases = tuple(a.strip() for a in (row["aliases"] or "").split(";") if a.strip())
             icao = (row["icao"] or "").strip().upper()
@@ -356,7 +349,7 @@ def _bases() -> tuple[tuple[Base, ...], dict[str, int]]:
             bases.append(base)
     # Military airfields seeded from airportsdata: by full name and ICAO code only, so that
     # "Hamadan Air Base" or "OIHS" finds the field but "Hamadan" stays the city.
-    with _data_file("airfields.csv").open(encoding="utf-8", newline="") as fh:
+    with data_file("airfields.csv").open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             base = Base(row["icao"].lower(), row["name"], (), row["kind"], row["country"], float(row["lat"]),
                         float(row["lon"]), row["icao"], AIRFIELDS_URL, row["source"], "airportsdata (MIT)", "")

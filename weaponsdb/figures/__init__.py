@@ -22,8 +22,6 @@ import contextlib
 import functools
 import io
 import math
-import os
-import tempfile
 import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -1054,26 +1052,7 @@ def _editable_text(fig: Figure, vector: bool):
 
 
 def _write_bytes(path: Path, data: bytes, force: bool) -> Path:
-    from ..export import _writable_folder
+    from ..export import write_bytes_atomic
 
-    folder = _writable_folder(path)
-    if path.exists() and not force:
-        if path.read_bytes() == data:
-            return path
-        raise InputError(f"output file {str(path)!r} already exists: pass --force to overwrite it, or choose another name")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise InputError(f"cannot write to {str(folder)!r} ({exc.strerror}): choose a writable folder") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"cannot write {str(path)!r} ({exc.strerror}): choose a writable path") from None
-    return path
+    return write_bytes_atomic(path, data, force=force)
 
