@@ -382,3 +382,23 @@ def test_every_ring_of_every_system_is_labelled():
     for name in ("Fath-360", "Iskander-M", "KN-23"):
         assert any(t.startswith(name) for t in labels)
     assert all("km" in t and "mi" in t for t in labels)
+
+
+def test_range_fan_radials_and_interval_rings_in_aeqd_stay_in_the_sector():
+    """A fan is cut exactly: every drawn vertex lies within the bearings and the range (Geod.inv on unprojected points)."""
+    import pyproj
+
+    spec = specs.map_spec("Iskander-M", "Belgorod=50.6,36.6", sector="200-300", radials=8, every="100km")
+    fig = figure(spec, projection="aeqd")
+    to_lonlat = pyproj.Transformer.from_crs(fig.axes[0].projection, "EPSG:4326", always_xy=True)
+    geod = pyproj.Geod(ellps="WGS84")
+    pts = np.vstack(polylines(one(fig, "ring-outline-0")))
+    lon, lat = to_lonlat.transform(pts[:, 0], pts[:, 1])
+    az, _, dist = geod.inv(np.full(lon.size, 36.6), np.full(lon.size, 50.6), lon, lat)
+    near = dist < 1_000.0  # the launch point itself, where the fan's sides meet
+    bearings = np.mod(az[~near], 360.0)
+    assert ((bearings >= 200.0 - 0.01) & (bearings <= 300.0 + 0.01)).all()
+    assert dist.max() <= 500_000.0 + tolerance_m(500_000.0)
+    labels = [t.get_text() for t in artists(fig, "radial-label")]
+    assert sorted(labels) == ["225°", "270°"], "only the radials inside the sector"
+    assert {t.get_text() for t in artists(fig, "interval-label")} >= {"100 km", "200 km", "300 km", "400 km"}

@@ -161,7 +161,10 @@ class _Drawing:
         from .. import rangerings
 
         self.spec, self.w, self.h, self.dpi = spec, w, h, dpi
-        self.rings = rangerings.compute(spec.systems, spec.points, uncertainty=spec.uncertainty)
+        from .. import fans
+
+        self.rings = fans.cut_to_sector(rangerings.compute(spec.systems, spec.points, uncertainty=spec.uncertainty),
+                                        spec.sector)
         if added is None and spec.compare and len(spec.systems) > 1:
             reach = {id(s): shapely.union_all([r.geometry for r in self.rings if r.system is s]) for s in spec.systems}
             first = reach[id(spec.systems[0])]
@@ -240,6 +243,7 @@ class _Drawing:
             k = sys_index.get(id(ring.system), 0)
             self._ring(i, ring, k)
         self._added(sys_index)
+        self._furniture()
         self._points(pxy)
         self._marks(mxy)
         self._ring_labels(sys_index)
@@ -360,6 +364,24 @@ class _Drawing:
         self._lines(self.view.lines(MultiLineString(parts), clip), colors=GRID, linewidths=0.3 * self.scale,
                     alpha=0.6, zorder=1.2, gid="graticule")
         self.grid_step = step
+
+    def _furniture(self) -> None:
+        """Interval rings and bearing lines (as on the HTML map), labelled with their distance or bearing."""
+        from .. import fans
+
+        for geom, props in fans.furniture(self.spec):
+            paths = self.view.lines(geom)
+            if not paths:
+                continue
+            radial = props["kind"] == "radial"
+            self._lines(paths, colors="#444444" if radial else "#555555", linewidths=(0.8 if radial else 0.6) * self.scale,
+                        linestyles=(0, (6, 3)) if radial else (0, (2, 2)), zorder=2.6, gid=f"range-{props['kind']}")
+            x, y = paths[0][-1] if radial else paths[0][len(paths[0]) // 2]
+            x0, x1, y0, y1 = self.view.extent
+            if x0 < x < x1 and y0 < y < y1:
+                text = f"{props['bearing_deg']:g}°" if radial else format_distance(props["distance_km"])
+                self.ax.text(x, y, text, fontsize=self.fs(6.2), color="#333333", ha="center", va="center", zorder=4.5,
+                             gid=f"{props['kind']}-label", **_halo(self.scale))
 
     def _distance_circles(self):
         """In azimuthal equidistant, circles of true distance from the centre: the map's scale."""
