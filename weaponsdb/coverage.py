@@ -12,7 +12,9 @@ import csv
 import io
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,6 +25,11 @@ from .errors import InputError
 from .geodesy import area_km2, distances_m, ring
 from .model import Place, System
 from .points import parse_point
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
+
+    from .population import PopulationRaster
 
 REACH_COLUMNS = (
     "system", "name", "category", "operators", "launch", "launch_lat", "launch_lon", "target", "target_lat", "target_lon",
@@ -193,43 +200,75 @@ def compare(systems, launches, *, countries=(), top: int = 5, targets=None, prog
     ``progress`` shows a bar on a terminal: unions and country overlays take a while for many systems.
     ``attrs["coverage"]`` holds each row's coverage geometry, so a map of the comparison reuses it.
     """
+    outlines, country_area = _outlines(countries)
+    records = _records(systems, catalog, default_all=False)
+    points = _points(launches, "launch point")
+    table, in_country = _city_table(countries)
+    own = _points(targets, "target") if targets else []
+    context = _CompareContext(
+        points=points, table=table, in_country=in_country, outlines=outlines, country_area=country_area,
+        dist=distance_matrix_km([p.lat for p in points], [p.lon for p in points], table["lat"], table["lon"]),
+        inside=shapely.union_all(list(outlines.values())) if outlines else None, top=top,
+        raster=_population_raster(population),
+        own_reached=reach_counts(distance_matrix_km([p.lat for p in points], [p.lon for p in points],
+                                                    [t.lat for t in own], [t.lon for t in own]),
+                                 *_ranges(records))[1] if own else None)
+    from tqdm import tqdm
+
+    rows, geometries = [], []
+    for i, record in enumerate(tqdm(records, total=len(records), desc="comparing", unit="system",
+                                    disable=None if progress else True, leave=False)):
+        geometries.append(coverage_geometry(record, points))
+        rows.append(context.row(i, record, geometries[i], geometries[0]))
+    extra = (["cities_in_range_global", "population_in_range_global"] if outlines else []) \
+        + (["raster_population"] + (["raster_population_global"] if outlines else []) if context.raster is not None else []) \
+        + (["targets_in_range"] if own else [])
+    frame = pd.DataFrame(rows, columns=list(COMPARE_COLUMNS) + extra)
+    frame.attrs["coverage"] = geometries
+    return frame
+
+
+def _outlines(countries) -> tuple[dict, dict[str, float]]:
+    """Country outlines by code as typed (upper-cased) and their ellipsoidal areas; too-small countries refused."""
     from .countries import country_geometry
 
     outlines = {str(c).strip().upper(): country_geometry(c) for c in countries}
-    records = _records(systems, catalog, default_all=False)
-    lo, hi = _ranges(records)
-    points = _points(launches, "launch point")
-    raster = None
-    if population is not None:
-        from .population import PopulationRaster
-
-        raster = PopulationRaster.open(population)
-    table, in_country = _city_table(countries)
-    dist = distance_matrix_km([p.lat for p in points], [p.lon for p in points], table["lat"], table["lon"])
-    own = _points(targets, "target") if targets else []
-    if own:
-        own_dist = distance_matrix_km([p.lat for p in points], [p.lon for p in points],
-                                      [t.lat for t in own], [t.lon for t in own])
-        own_reached = reach_counts(own_dist, lo, hi)[1]
-    country_area = {code: area_km2(shape) for code, shape in outlines.items()}
-    for code, area in country_area.items():
+    areas = {code: area_km2(shape) for code, shape in outlines.items()}
+    for code, area in areas.items():
         if area <= 0:
             raise InputError(f"country {code!r} is too small to have an outline in the 1:50m country data, "
                              "so its share cannot be measured: expected a larger country")
-    inside = shapely.union_all(list(outlines.values())) if outlines else None
-    first, rows, geometries = None, [], []
-    from tqdm import tqdm
+    return outlines, areas
 
-    steps = tqdm(records, total=len(records), desc="comparing", unit="system",
-                 disable=None if progress else True, leave=False)
-    for i, record in enumerate(steps):
-        geom = coverage_geometry(record, points)
-        geometries.append(geom)
-        first = first if i else geom
+
+def _population_raster(path) -> PopulationRaster | None:
+    if path is None:
+        return None
+    from .population import PopulationRaster
+
+    return PopulationRaster.open(path)
+
+
+@dataclass
+class _CompareContext:
+    """What every row of a comparison is measured against: cities, distances, countries, raster, targets."""
+
+    points: list[Place]
+    table: dict
+    in_country: np.ndarray
+    outlines: dict
+    country_area: dict[str, float]
+    dist: np.ndarray
+    inside: BaseGeometry | None
+    top: int
+    raster: PopulationRaster | None
+    own_reached: np.ndarray | None
+
+    def row(self, i: int, record: System, geom, first) -> dict:
+        """One system's figures; areas added and shared are against the first system's coverage."""
         area = area_km2(geom)
-        hit, nearest_km, nearest_launch = _nearest_reaching(dist, record)
-        local = hit & in_country
-        index = np.flatnonzero(local)
+        hit, nearest_km, nearest_launch = _nearest_reaching(self.dist, record)
+        index = np.flatnonzero(hit & self.in_country)
         row = {
             "system": record.id,
             "name": record.name,
@@ -238,27 +277,22 @@ def compare(systems, launches, *, countries=(), top: int = 5, targets=None, prog
             "added_km2": 0.0 if i == 0 else area_km2(shapely.difference(geom, first)),
             "overlap_km2": area if i == 0 else area_km2(shapely.intersection(geom, first)),
             "cities_in_range": int(index.size),
-            "population_in_range": int(table["population"][index].sum()),
-            "cities": [_city(table, j, nearest_km[j], points[nearest_launch[j]].label) for j in index[:max(0, top)]],
-            "country_share": {code: area_km2(shapely.intersection(geom, shape)) / country_area[code]
-                              for code, shape in outlines.items()},
+            "population_in_range": int(self.table["population"][index].sum()),
+            "cities": [_city(self.table, j, nearest_km[j], self.points[nearest_launch[j]].label)
+                       for j in index[:max(0, self.top)]],
+            "country_share": {code: area_km2(shapely.intersection(geom, shape)) / self.country_area[code]
+                              for code, shape in self.outlines.items()},
         }
-        if outlines:
+        if self.outlines:
             row["cities_in_range_global"] = int(np.count_nonzero(hit))
-            row["population_in_range_global"] = int(table["population"][hit].sum())
-        if raster is not None:
-            row["raster_population"] = raster.total(geom if inside is None else shapely.intersection(geom, inside))
-            if inside is not None:
-                row["raster_population_global"] = raster.total(geom)
-        if own:
-            row["targets_in_range"] = int(own_reached[i].sum())
-        rows.append(row)
-    extra = (["cities_in_range_global", "population_in_range_global"] if outlines else []) \
-        + (["raster_population"] + (["raster_population_global"] if outlines else []) if raster is not None else []) \
-        + (["targets_in_range"] if own else [])
-    frame = pd.DataFrame(rows, columns=list(COMPARE_COLUMNS) + extra)
-    frame.attrs["coverage"] = geometries
-    return frame
+            row["population_in_range_global"] = int(self.table["population"][hit].sum())
+        if self.raster is not None:
+            row["raster_population"] = self.raster.total(geom if self.inside is None else shapely.intersection(geom, self.inside))
+            if self.inside is not None:
+                row["raster_population_global"] = self.raster.total(geom)
+        if self.own_reached is not None:
+            row["targets_in_range"] = int(self.own_reached[i].sum())
+        return row
 
 
 def cities_in_range(systems, launches, *, countries=(), top: int | None = None, catalog=None) -> pd.DataFrame:
