@@ -6,6 +6,7 @@ weaponsdb`` subprocess), and geometry and distances with ``pyproj.Geod.inv``. Th
 limits, escaping, errors that must not leak, CORS, host checks and the exports.
 """
 
+import contextlib
 import json
 import re
 import socket
@@ -54,6 +55,11 @@ def cli_error(capsys, *args) -> str:
     code, _, err = cli(capsys, *args)
     assert code == 2, err
     return err.strip().removeprefix("weaponsdb: error: ")
+
+
+@contextlib.contextmanager
+def _no_exit():
+    yield
 
 
 def detail(response, status=422) -> dict:
@@ -105,6 +111,85 @@ def test_ring_boundaries_lie_on_the_geodesic_circles(client):
             d = GEOD.inv(np.full(len(xy), p["launch_lon"]), np.full(len(xy), p["launch_lat"]), xy[:, 0], xy[:, 1])[2]
             assert np.abs(d - km * 1000).max() < tolerance_m(km * 1000)
     assert features[1]["properties"]["max_range_km"] == 500.0 and features[0]["properties"]["min_range_km"] == 50.0
+
+
+FURNITURE = {"system": "iskander-m", "launch": "Belgorod=50.60343,36.58091", "every": "100km", "radials": 8,
+             "bearing": 45, "sector": "300-60"}
+FURNITURE_ARGV = ["ring", "iskander-m", "--from", "Belgorod=50.60343,36.58091", "--every", "100km", "--radials", "8",
+                  "--bearing", "45", "--sector", "300-60"]
+
+
+def test_rings_with_interval_rings_radials_and_a_sector_are_the_cli_output(client, run_cli):
+    code, out, err = run_cli(*FURNITURE_ARGV)
+    r = client.get("/api/rings", params=FURNITURE)
+    assert code == 0, err
+    assert r.status_code == 200 and r.content == out.encode("utf-8")
+    kinds = [f["properties"].get("kind") for f in r.json()["features"]]
+    assert kinds == [None] + ["interval"] * 4 + ["radial"] * 3  # 100..400 km; 0, 45 (given and even) and 315
+
+
+def test_sector_rings_and_furniture_lie_within_the_sector_bearings(client, capsys):
+    r = client.get("/api/rings", params={**FURNITURE, "min_range": "50km", "bearing": [45, 90]})
+    assert r.text == cli(capsys, *FURNITURE_ARGV, "--min-range", "50km", "--bearing", "90")[1]
+    features = r.json()["features"]
+    ring, lines = features[0], features[1:]
+    p = ring["properties"]
+
+    def within(xy):
+        az, _, d = GEOD.inv(np.full(len(xy), p["launch_lon"]), np.full(len(xy), p["launch_lat"]), xy[:, 0], xy[:, 1])
+        az = np.mod(az, 360.0)
+        far = d > 1.0  # the launch point itself has no bearing
+        # within 1 m sideways of the bounding geodesics: coordinates are rounded to ~1 cm, and an interval ring's
+        # cut ends lie on the fan's edge between its exact vertices (a few cm off the geodesic)
+        slack = np.degrees(1.0 / np.maximum(d, 1.0))
+        inside = (az >= 300.0 - slack) | (az <= 60.0 + slack)
+        assert inside[far].all(), az[far][~inside[far]]
+        return d
+
+    geom = shape(ring["geometry"])
+    assert geom.is_valid and geom.geom_type == "Polygon"
+    d = within(np.asarray(geom.exterior.coords))
+    assert d.max() == pytest.approx(500e3, abs=tolerance_m(500e3)) and d.min() == pytest.approx(50e3, abs=tolerance_m(50e3))
+    for f in lines:
+        for part in getattr(shape(f["geometry"]), "geoms", [shape(f["geometry"])]):
+            d = within(np.asarray(part.coords))
+            if f["properties"]["kind"] == "interval":
+                km = f["properties"]["distance_km"]
+                assert np.abs(d - km * 1e3).max() < tolerance_m(km * 1e3)
+    assert [f["properties"]["bearing_deg"] for f in lines if f["properties"]["kind"] == "radial"] == [0.0, 45.0, 315.0]
+
+
+def test_every_alone_and_a_full_circle_sector(client, capsys):
+    params = {"system": "fath-360", "launch": "50.6,36.6", "every": "25mi"}
+    assert client.get("/api/rings", params=params).text == cli(capsys, "ring", "fath-360", "--from", "50.6,36.6",
+                                                                "--every", "25mi")[1]
+    params = {"system": "fath-360", "launch": "50.6,36.6", "sector": "90-90", "radials": 0}
+    assert client.get("/api/rings", params=params).text == cli(capsys, "ring", "fath-360", "--from", "50.6,36.6",
+                                                                "--sector", "90-90")[1]
+
+
+@pytest.mark.parametrize("params, loc", [
+    ({"every": "5 parsecs"}, ["query", "every"]),
+    ({"every": "0.5km"}, ["query", "every"]),
+    ({"sector": "300"}, ["query", "sector"]),
+    ({"sector": "300-400"}, ["query", "sector"]),
+    ({"radials": 361}, ["query", "radials"]),
+    ({"radials": -1}, ["query", "radials"]),
+    ({"radials": "eight"}, ["query", "radials"]),
+    ({"bearing": [10, 400]}, ["query", "bearing", 1]),
+    ({"bearing": "north"}, ["query", "bearing", 0]),
+    ({"bearing": list(range(Limits.bearings + 1))}, ["query", "bearing"]),
+])
+def test_bad_ring_options_are_422_naming_the_field(client, capsys, params, loc):
+    item = detail(client.get("/api/rings", params={"system": "iskander-m", "launch": "50,36", **params}))
+    assert item["loc"] == loc
+    argv = {"every": "--every", "sector": "--sector"}
+    field = loc[1]
+    if field in argv:  # the CLI's message, word for word (argparse's own error for --every)
+        with pytest.raises(SystemExit) if field == "every" and "parsecs" in params[field] else _no_exit():
+            code = main(["ring", "iskander-m", "--from", "50,36", argv[field], params[field]])
+            assert code == 2
+        assert item["msg"] in capsys.readouterr().err
 
 
 # ---- distance, reach, compare ---------------------------------------------------------------------------
@@ -433,6 +518,33 @@ def test_scenario_export_renders_to_the_html_export(client, run_cli, tmp_path):
     assert code == 0, err
     written = tmp_path / tomllib.loads(toml)["output"]
     assert written.read_bytes() == html.content
+
+
+FURNISHED = {**VIEW, "every": "100km", "radials": 8, "bearing": [45, 22.5], "sector": "300-60"}
+
+
+def test_scenario_export_carries_the_ring_options(client):
+    data = tomllib.loads(client.get("/api/export/scenario.toml", params=FURNISHED).text)
+    assert data["every"] == "100km" and data["radials"] == 8
+    assert data["bearings"] == [45.0, 22.5] and data["sector"] == [300.0, 60.0]
+    plain = tomllib.loads(client.get("/api/export/scenario.toml", params=VIEW).text)
+    assert not {"every", "radials", "bearings", "sector"} & set(plain)
+
+
+def test_scenario_export_with_ring_options_renders_to_the_html_export(client, run_cli, tmp_path):
+    toml = client.get("/api/export/scenario.toml", params=FURNISHED).text
+    html = client.get("/api/export/map.html", params=FURNISHED)
+    assert html.status_code == 200 and not external_refs(html.text)
+    assert html.content != client.get("/api/export/map.html", params=VIEW).content
+    (tmp_path / "view.toml").write_text(toml, encoding="utf-8")
+    code, _, err = run_cli("render", tmp_path / "view.toml", cwd=tmp_path, timeout=300)
+    assert code == 0, err
+    assert (tmp_path / tomllib.loads(toml)["output"]).read_bytes() == html.content
+
+
+def test_ring_file_exports_carry_the_ring_options(client, capsys):
+    r = client.get("/api/export/rings.geojson", params=FURNITURE)
+    assert r.status_code == 200 and r.text == cli(capsys, *FURNITURE_ARGV)[1]
 
 
 def test_figure_export_draws_the_view(client):

@@ -267,6 +267,53 @@ def test_an_adhoc_range_draws_a_ring_with_its_hole(open_explorer, api):
     assert "300km ring" in e.text("#legend") and "closer than 50km" in e.text("#legend")
 
 
+def _flat(coords):
+    """Every (lon, lat) of a GeoJSON coordinates array, whatever its nesting."""
+    if coords and isinstance(coords[0], (int, float)):
+        return [tuple(coords)]
+    return [pt for c in coords for pt in _flat(c)]
+
+
+def test_sector_every_and_radials_redraw_the_api_rings(open_explorer, api):
+    e = open_explorer("?system=iskander-m&launch=Belgorod%3D50.60343,36.58091")
+    full = drawn_matches_api(e, api, 0)[0]
+    e.page.locator("#sector").fill("300-60")
+    e.page.locator("#every").fill("100km")
+    e.page.locator("#radials").fill("8")
+    e.wait("window.explorer.state.sector === '300-60' && window.explorer.state.every === '100km' "
+           "&& window.explorer.state.radials === '8'")
+    e.settle()
+    query = e.js("i => window.explorer.ringQuery(i)", 0)
+    assert {"sector=300-60", "every=100km", "radials=8"} <= set(query.split("&"))
+    want = api.get("/api/rings?" + query).json()["features"]
+    drawn = [fc["features"][0] for fc in e.js("i => window.explorer.drawn(i)", 0)]
+    assert [f["properties"].get("kind") for f in want] == [None] + ["interval"] * 4 + ["radial"] * 3
+    assert len(drawn) == len(want)
+    for d, w in zip(drawn, want, strict=True):
+        assert d["geometry"]["type"] == w["geometry"]["type"]
+        a, b = _flat(d["geometry"]["coordinates"]), _flat(w["geometry"]["coordinates"])
+        assert len(a) == len(b) and all(abs(x[0] - y[0]) <= 1e-7 and abs(x[1] - y[1]) <= 1e-7 for x, y in zip(a, b, strict=True))
+    # the ring is cut to the fan: every vertex away from the launch point bears 300..60 degrees
+    ring = _flat(drawn[0]["geometry"]["coordinates"])
+    assert drawn[0]["geometry"] != full["geometry"]
+    for lon, lat in ring:
+        az, _, m = GEOD.inv(36.58091, 50.60343, lon, lat)
+        assert m < 1.0 or az % 360 >= 300 - 1e-3 or az % 360 <= 60 + 1e-3
+    assert e.page.locator("path.range-ring").count() == 1
+    assert e.page.locator("path.range-interval").count() == 4 and e.page.locator("path.range-radial").count() == 3
+    assert e.page.locator("path.range-interval").first.get_attribute("stroke-dasharray")
+    assert e.page.locator(".wdb-interval-label").all_inner_texts() == ["100 km", "200 km", "300 km", "400 km"]
+    assert e.page.locator(".wdb-radial-label").all_inner_texts() == ["0°", "45°", "315°"]
+    # the URL, the scenario export and a reload carry the options
+    assert {"sector=300-60", "every=100km", "radials=8"} <= set(e.js("location.search").lstrip("?").split("&"))
+    href = e.page.locator("#exports a[data-export='scenario.toml']").get_attribute("href")
+    assert "sector=300-60" in href and "every=100km" in href and "radials=8" in href
+    again = open_explorer(e.js("location.search"))
+    assert again.page.locator("#sector").input_value() == "300-60" and again.page.locator("#radials").input_value() == "8"
+    assert again.js("window.explorer.ringQuery(0)") == query
+    assert again.page.locator("path.range-interval").count() == 4
+
+
 # ---- target, compare, places ----------------------------------------------------------------------------
 
 

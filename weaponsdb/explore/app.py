@@ -49,6 +49,14 @@ RangeQ = Annotated[str | None, Query(description="maximum range overriding the c
                                                  "(no system: an ad-hoc ring)")]
 MinRangeQ = Annotated[str | None, Query(description="minimum range: the ring gets a hole")]
 TitleQ = Annotated[str | None, Query(description="map title")]
+EveryQ = Annotated[str | None, Query(description="interval rings every DIST inside the range, e.g. 100km "
+                                                 "(weaponsdb ring --every)")]
+SectorQ = Annotated[str | None, Query(description="cut rings to a range fan FROM-TO, degrees clockwise from north "
+                                                  "(through north if need be), e.g. 300-60 (--sector)")]
+RadialsQ = Annotated[int | None, Query(description="N evenly spaced bearing lines from each launch point, 0 to 360 "
+                                                   "(--radials)")]
+BearingQ = Annotated[list[float], Query(description="a bearing line at DEG degrees clockwise from north, 0 to 360 "
+                                                    "(repeatable; --bearing)")]
 
 
 class SecurityHeaders:
@@ -205,10 +213,14 @@ def create_app(catalog: Catalog | str | Path | None = None, *, limits: Limits | 
 
     @app.get("/api/rings", tags=["geometry"], responses={200: {"content": {GEOJSON: {}},
                                                                "description": "RFC 7946 FeatureCollection"}, **ERRORS})
-    def rings(launch: LaunchQ, system: SystemQ = [], range: RangeQ = None, min_range: MinRangeQ = None):  # noqa: B006
-        """Exact geodesic range rings, one Feature per system x launch point: ``weaponsdb ring``'s output, byte for byte."""
-        drawn = _rings(cat, lim, system, launch, range, min_range)
-        return Response(exports.rings_text(drawn, "geojson"), media_type=GEOJSON)
+    def rings(launch: LaunchQ, system: SystemQ = [], range: RangeQ = None, min_range: MinRangeQ = None,  # noqa: B006
+              every: EveryQ = None, sector: SectorQ = None, radials: RadialsQ = None,
+              bearing: BearingQ = []):  # noqa: B006
+        """Exact geodesic range rings, one Feature per system x launch point, cut to ``sector`` when given, then
+        the interval rings (``every``) and radials (``radials``, ``bearing``): ``weaponsdb ring``'s output, byte for byte."""
+        _, _, drawn, extra = _rings(cat, lim, system, launch, range, min_range,
+                                    inputs.furniture(every, sector, radials, bearing, lim))
+        return Response(exports.rings_text(drawn, "geojson", extra), media_type=GEOJSON)
 
     @app.get("/api/distance", response_model=schemas.DistanceOut, tags=["geometry"], responses=ERRORS)
     def distance(a: Annotated[str, Query(alias="from", description="first point, any CLI notation")],
@@ -268,49 +280,54 @@ def create_app(catalog: Catalog | str | Path | None = None, *, limits: Limits | 
 
     @app.get("/api/export/rings.{fmt}", tags=["export"], responses=ERRORS)
     def export_rings(fmt: str, launch: LaunchQ, system: SystemQ = [],  # noqa: B006
-                     range: RangeQ = None, min_range: MinRangeQ = None):
+                     range: RangeQ = None, min_range: MinRangeQ = None, every: EveryQ = None,
+                     sector: SectorQ = None, radials: RadialsQ = None, bearing: BearingQ = []):  # noqa: B006
         """The rings as a file: GeoJSON (as ``weaponsdb ring``), KML or GeoPackage."""
         if fmt not in ("geojson", "kml", "gpkg"):
             raise FieldError("fmt", f"unknown ring format {fmt!r}: expected geojson, kml or gpkg", value=fmt,
                              where="path", accepted="geojson, kml or gpkg")
-        from .. import rangerings
-
-        chosen, points, _ = _view(system, launch, range, min_range, None)
-        drawn = rangerings.compute(chosen, points)
+        chosen, points, drawn, extra = _rings(cat, lim, system, launch, range, min_range,
+                                              inputs.furniture(every, sector, radials, bearing, lim))
         name = exports.slug(chosen, points)
         if fmt == "gpkg":
-            return _attachment(exports.rings_gpkg(drawn), f"{name}.gpkg", "application/geopackage+sqlite3")
+            return _attachment(exports.rings_gpkg(drawn, extra), f"{name}.gpkg", "application/geopackage+sqlite3")
         media = GEOJSON if fmt == "geojson" else "application/vnd.google-earth.kml+xml"
-        return _attachment(exports.rings_text(drawn, fmt).encode("utf-8"), f"{name}.{fmt}", media)
+        return _attachment(exports.rings_text(drawn, fmt, extra).encode("utf-8"), f"{name}.{fmt}", media)
 
     @app.get("/api/export/scenario.toml", tags=["export"], responses=ERRORS)
     def export_scenario(launch: LaunchQ, system: SystemQ = [], range: RangeQ = None,  # noqa: B006
-                        min_range: MinRangeQ = None, title: TitleQ = None):
+                        min_range: MinRangeQ = None, title: TitleQ = None, every: EveryQ = None,
+                        sector: SectorQ = None, radials: RadialsQ = None, bearing: BearingQ = []):  # noqa: B006
         """The view as a scenario file; ``weaponsdb render`` on it draws the offline HTML export."""
         chosen, points, title = _view(system, launch, range, min_range, title)
-        text = exports.scenario_toml(chosen, points, title=title, max_range=range, min_range=min_range)
+        extra = inputs.furniture(every, sector, radials, bearing, lim)
+        text = exports.scenario_toml(chosen, points, title=title, max_range=range, min_range=min_range, furniture=extra)
         return _attachment(text.encode("utf-8"), exports.slug(chosen, points) + ".toml", "application/toml")
 
     @app.get("/api/export/map.html", tags=["export"], responses=ERRORS)
     def export_map(launch: LaunchQ, system: SystemQ = [], range: RangeQ = None,  # noqa: B006
-                   min_range: MinRangeQ = None, title: TitleQ = None):
+                   min_range: MinRangeQ = None, title: TitleQ = None, every: EveryQ = None,
+                   sector: SectorQ = None, radials: RadialsQ = None, bearing: BearingQ = []):  # noqa: B006
         """The view as one self-contained offline HTML map (opens with no network)."""
         chosen, points, title = _view(system, launch, range, min_range, title)
+        extra = inputs.furniture(every, sector, radials, bearing, lim)
         html = exports.map_html(chosen, points, title=title, offline=True, max_km=inputs.distance("range", range),
-                                min_km=inputs.distance("min_range", min_range), catalog=cat)
+                                min_km=inputs.distance("min_range", min_range), catalog=cat, furniture=extra)
         return _attachment(html.encode("utf-8"), exports.slug(chosen, points) + ".html", "text/html; charset=utf-8")
 
     @app.get("/api/export/figure.{fmt}", tags=["export"],
              responses={**ERRORS, 501: {"description": "this build has no figure module"}})
     def export_figure(fmt: str, launch: LaunchQ, system: SystemQ = [], range: RangeQ = None,  # noqa: B006
-                      min_range: MinRangeQ = None, title: TitleQ = None):
+                      min_range: MinRangeQ = None, title: TitleQ = None, every: EveryQ = None,
+                      sector: SectorQ = None, radials: RadialsQ = None, bearing: BearingQ = []):  # noqa: B006
         """A PNG or SVG figure of the view (needs ``weaponsdb.figure``; 501 without it)."""
         if fmt not in ("png", "svg"):
             raise FieldError("fmt", f"unknown figure format {fmt!r}: expected png or svg", value=fmt, where="path",
                              accepted="png or svg")
         chosen, points, title = _view(system, launch, range, min_range, title)
+        extra = inputs.furniture(every, sector, radials, bearing, lim)
         try:
-            data = exports.figure_bytes(chosen, points, fmt, title=title, catalog=cat)
+            data = exports.figure_bytes(chosen, points, fmt, title=title, catalog=cat, furniture=extra)
         except exports.FigureUnavailable as exc:
             return JSONResponse({"detail": f"figure export is not available in this build: {exc}"}, status_code=501)
         return _attachment(data, exports.slug(chosen, points) + f".{fmt}", "image/png" if fmt == "png" else "image/svg+xml")
@@ -325,13 +342,23 @@ def create_app(catalog: Catalog | str | Path | None = None, *, limits: Limits | 
 # ---- helpers ----------------------------------------------------------------------------------------
 
 
-def _rings(cat: Catalog, lim: Limits, system, launch, max_range, min_range):
-    """The CLI's ``ring`` path: systems (or an ad-hoc range) x points through ``rangerings.compute``."""
-    from .. import rangerings
+def _rings(cat: Catalog, lim: Limits, system, launch, max_range, min_range, furniture: inputs.Furniture):
+    """The CLI's ``ring`` path (``cmd_ring``): a MapSpec from ``specs.map_spec``, its rings through
+    ``rangerings.compute`` cut to the sector, and its interval rings and radials from ``fans.furniture``."""
+    from .. import fans, rangerings, specs
 
     chosen = inputs.systems(cat, system, lim, max_range=max_range, min_range=min_range)
     points = inputs.points("launch", launch, lim.launches, what="launch points")
-    return rangerings.compute(chosen, points)
+    spec = specs.map_spec(chosen, points, catalog=cat, **furniture.options())
+    try:
+        drawn = fans.cut_to_sector(rangerings.compute(spec.systems, spec.points), spec.sector)
+    except InputError as exc:  # a fan reaching round to the antipode
+        raise FieldError.wrap("sector", exc) from None
+    try:
+        extra = fans.furniture(spec) if furniture else []
+    except InputError as exc:  # too many interval rings inside the range
+        raise FieldError.wrap("every", exc) from None
+    return chosen, points, drawn, extra
 
 
 def _records(frame) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from ..catalog import Catalog
 from ..export import features_text
 from ..model import Place, System
+from .inputs import Furniture
 
 
 def slug(systems: Sequence[System], points: Sequence[Place]) -> str:
@@ -27,17 +28,27 @@ def slug(systems: Sequence[System], points: Sequence[Place]) -> str:
     return re.sub(r"[^a-z0-9]+", "-", raw.lower()).strip("-")[:80] or "explorer"
 
 
-def rings_text(drawn, fmt: str) -> str:
-    """GeoJSON exactly as ``weaponsdb ring`` prints it, or KML as ``weaponsdb ring -o x.kml`` writes it."""
-    return features_text([(r.geometry, r.properties()) for r in drawn], None if fmt == "geojson" else f"rings.{fmt}")
+def rings_text(drawn, fmt: str, furniture: Sequence = ()) -> str:
+    """GeoJSON exactly as ``weaponsdb ring`` prints it, or KML as ``weaponsdb ring -o x.kml`` writes it.
+
+    ``furniture``: the interval rings and radials (``fans.furniture``), after the rings as the CLI puts them.
+    """
+    features = [(r.geometry, r.properties()) for r in drawn] + list(furniture)
+    return features_text(features, None if fmt == "geojson" else f"rings.{fmt}")
 
 
-def rings_gpkg(drawn) -> bytes:
+def rings_gpkg(drawn, furniture: Sequence = ()) -> bytes:
     """A GeoPackage (layer ``rings``) of the same table ``weaponsdb ring -o rings.gpkg`` writes, in memory."""
     from .. import rangerings
+    from ..export import features_frame
 
+    if furniture:  # as cmd_ring: the rings with their range origin, then the interval rings and radials
+        frame = features_frame([(r.geometry, {**r.properties(), "range_origin": str(r.system.range.origin)})
+                                for r in drawn] + list(furniture))
+    else:
+        frame = rangerings.frame(drawn)
     buffer = io.BytesIO()
-    rangerings.frame(drawn).to_file(buffer, driver="GPKG", engine="pyogrio", layer="rings")
+    frame.to_file(buffer, driver="GPKG", engine="pyogrio", layer="rings")
     return buffer.getvalue()
 
 
@@ -69,7 +80,7 @@ def toml_number(value: float) -> str:
 
 def scenario_toml(systems: Sequence[System], points: Sequence[Place], *, title: str | None,
                   max_range: str | None, min_range: str | None, offline: bool = True,
-                  output: str | None = None) -> str:
+                  output: str | None = None, furniture: Furniture | None = None) -> str:
     """The view as a scenario file: ``weaponsdb render`` on it draws the same map as the HTML export."""
     lines = ["# Exported from the weaponsdb explorer. Render it with: weaponsdb render FILE.toml"]
     if title:
@@ -80,6 +91,15 @@ def scenario_toml(systems: Sequence[System], points: Sequence[Place], *, title: 
         lines.append(f"range = {toml_string(max_range.strip())}")
     if min_range:
         lines.append(f"min_range = {toml_string(min_range.strip())}")
+    if furniture is not None:
+        if furniture.every:
+            lines.append(f"every = {toml_string(furniture.every)}")
+        if furniture.radials:
+            lines.append(f"radials = {furniture.radials:d}")
+        if furniture.bearings:
+            lines.append("bearings = [" + ", ".join(toml_number(b) for b in furniture.bearings) + "]")
+        if furniture.sector is not None:
+            lines.append(f"sector = [{toml_number(furniture.sector[0])}, {toml_number(furniture.sector[1])}]")
     lines.append(f"offline = {'true' if offline else 'false'}")
     lines.append(f"output = {toml_string((output or slug(systems, points)) + '.html')}")
     lines.append("")
@@ -91,14 +111,16 @@ def scenario_toml(systems: Sequence[System], points: Sequence[Place], *, title: 
 
 
 def map_html(systems: Sequence[System], points: Sequence[Place], *, title: str | None, offline: bool,
-             max_km: float | None, min_km: float | None, catalog: Catalog) -> str:
+             max_km: float | None, min_km: float | None, catalog: Catalog,
+             furniture: Furniture | None = None) -> str:
     """The HTML of the view's map, built as ``weaponsdb render`` builds the exported scenario."""
     from .. import api
     from ..maps import render_html
 
     names = [s for s in systems if not s.is_adhoc] or None
+    extra = furniture.options() if furniture is not None else {}
     return render_html(api.map(names, list(points), range=max_km, min_range=min_km, title=title, offline=offline,
-                               catalog=catalog))
+                               catalog=catalog, **extra))
 
 
 class FigureUnavailable(Exception):
@@ -106,7 +128,7 @@ class FigureUnavailable(Exception):
 
 
 def figure_bytes(systems: Sequence[System], points: Sequence[Place], fmt: str, *, title: str | None,
-                 catalog: Catalog) -> bytes:
+                 catalog: Catalog, furniture: Furniture | None = None) -> bytes:
     """A PNG or SVG figure of the view, the same bytes ``weaponsdb map -o FILE.png`` writes."""
     import tempfile
     from pathlib import Path
@@ -118,6 +140,7 @@ def figure_bytes(systems: Sequence[System], points: Sequence[Place], fmt: str, *
         from ..figures import figure, save_figure
     except (ImportError, WeaponsDBError):
         raise FigureUnavailable("figure export needs matplotlib and cartopy: pip install 'weaponsdb[figures]'") from None
-    spec = specs.map_spec(list(systems), list(points), title=title, catalog=catalog)
+    spec = specs.map_spec(list(systems), list(points), title=title, catalog=catalog,
+                          **(furniture.options() if furniture is not None else {}))
     with tempfile.TemporaryDirectory() as tmp:
         return save_figure(figure(spec), Path(tmp) / f"figure.{fmt}").read_bytes()

@@ -8,6 +8,7 @@ one request may ask for.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,7 @@ class Limits:
     text: int = 200  # characters in one value (a point, a label, a name, a title)
     places: int = 20  # results of one place search
     verdicts: int = 10_000  # systems x launch points x targets in one reach request
+    bearings: int = 36  # bearing lines given one by one
 
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
@@ -135,3 +137,45 @@ def systems(catalog: Catalog, names: Sequence[str], limits: Limits, *, max_range
         return specs.systems(found or None, catalog, max_range=max_km, min_range=min_km)
     except InputError as exc:
         raise FieldError.wrap("min_range" if min_km is not None else "range", exc) from None
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """Interval rings, radials and a range fan, checked with the CLI's rules (``--every``, ``--radials``,
+    ``--bearing``, ``--sector``); ``every`` and ``sector`` keep the text as typed for the scenario file."""
+
+    every: str | None = None
+    every_km: float | None = None
+    radials: int = 0
+    bearings: tuple[float, ...] = ()
+    sector: tuple[float, float] | None = None
+
+    def options(self) -> dict[str, Any]:
+        """Keyword arguments of ``specs.map_spec`` and ``api.map``."""
+        return {"every": self.every_km, "radials": self.radials, "bearings": self.bearings, "sector": self.sector}
+
+    def __bool__(self) -> bool:
+        return bool(self.every_km or self.radials or self.bearings or self.sector)
+
+
+def furniture(every: str | None, sector: str | None, radials: int | None, bearings: Sequence[float],
+              limits: Limits) -> Furniture:
+    """The ring options of a request; a bad one raises naming its field."""
+    every_km = distance("every", every)
+    text("sector", sector, limits)
+    try:
+        arc = specs.parse_sector(sector) if sector is not None and sector.strip() else None
+    except InputError as exc:
+        raise FieldError.wrap("sector", exc) from None
+    if radials is not None and not 0 <= radials <= 360:
+        raise FieldError("radials", f"expected 0 to 360 bearing lines, got {radials!r}", value=radials,
+                         accepted="a whole number from 0 to 360")
+    if len(bearings) > limits.bearings:
+        raise FieldError("bearing", f"too many bearings: {len(bearings)} given, at most {limits.bearings} per request",
+                         value=len(bearings), accepted=f"at most {limits.bearings} bearing values")
+    for i, b in enumerate(bearings):
+        if not math.isfinite(b) or not 0.0 <= b <= 360.0:
+            raise FieldError("bearing", f"bad bearing {b!r}: expected degrees clockwise from north, 0 to 360",
+                             value=str(b), index=i, accepted="degrees clockwise from north, 0 to 360")
+    return Furniture(every=every.strip() if every_km is not None and every else None, every_km=every_km,
+                     radials=int(radials or 0), bearings=tuple(float(b) for b in bearings), sector=arc)

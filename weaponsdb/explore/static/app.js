@@ -9,6 +9,7 @@
     systems: [],      // system ids, in the order chosen (colours follow it)
     points: [],       // {id, label, lat, lon}
     range: "", minRange: "", title: "", countries: "",
+    every: "", sector: "", radials: "", bearings: [],  // interval rings, range fan, bearing lines (as the CLI's ring)
     target: null,     // {lat, lon, label}
     tiles: "offline",
     mode: "launch",
@@ -19,7 +20,7 @@
                  limits: {}, figure: false };
   let nextId = 1;
   let map, basemap, basemapFine = null, tiles = null, legend, targetMarker = null;
-  const live = new Map(); // point id -> {marker, layer, inflight, dirty, drawnKey, fc}
+  const live = new Map(); // point id -> {marker, layer, labels, inflight, dirty, drawnKey, fc}
 
   // ---- small helpers ---------------------------------------------------------------------------
   function el(tag, attrs, ...children) {
@@ -95,6 +96,10 @@
     for (const p of points) q.append("launch", launchParam(p));
     if (state.range.trim()) q.set("range", state.range.trim());
     if (state.minRange.trim()) q.set("min_range", state.minRange.trim());
+    if (state.every.trim()) q.set("every", state.every.trim());
+    if (state.sector.trim()) q.set("sector", state.sector.trim());
+    if (String(state.radials).trim() && Number(state.radials) !== 0) q.set("radials", String(state.radials).trim());
+    for (const b of state.bearings) q.append("bearing", b);
     return q;
   }
   function pageParams() {
@@ -290,6 +295,8 @@
     if (!state.systems.length && state.range.trim())
       rows.push(el("div", {}, el("span", { className: "swatch", style: { background: colour(0) } }), `${state.range.trim()} ring`));
     if (state.minRange.trim()) rows.push(el("div", { className: "hint" }, `hole: closer than ${state.minRange.trim()}`));
+    if (state.sector.trim()) rows.push(el("div", { className: "hint" }, `sector ${state.sector.trim()}° (clockwise from north)`));
+    if (state.every.trim()) rows.push(el("div", { className: "hint" }, `dashed rings every ${state.every.trim()}`));
     rows.push(el("div", { className: "hint" }, CAVEAT));
     box.replaceChildren(...rows);
     box.style.display = rows.length > 2 ? "" : "none";
@@ -316,12 +323,13 @@
     marker.addTo(map);
     marker.getElement().classList.add("launch-point");
     const layer = L.layerGroup().addTo(map);
-    live.set(p.id, { marker, layer, inflight: false, dirty: false, drawnKey: null, fc: null });
+    const labels = L.layerGroup().addTo(map);
+    live.set(p.id, { marker, layer, labels, inflight: false, dirty: false, drawnKey: null, fc: null });
   }
   function removePoint(p) {
     state.points = state.points.filter((q) => q !== p);
     const l = live.get(p.id);
-    if (l) { map.removeLayer(l.marker); map.removeLayer(l.layer); live.delete(p.id); }
+    if (l) { map.removeLayer(l.marker); map.removeLayer(l.layer); map.removeLayer(l.labels); live.delete(p.id); }
     pointsChanged();
   }
   function renamePoint(p, label) {
@@ -360,7 +368,7 @@
   async function pump(p, l) {
     while (l.dirty && live.get(p.id) === l) {
       l.dirty = false;
-      if (!drawable()) { l.layer.clearLayers(); l.fc = null; l.drawnKey = ringKey(p); continue; }
+      if (!drawable()) { l.layer.clearLayers(); l.labels.clearLayers(); l.fc = null; l.drawnKey = ringKey(p); continue; }
       const key = ringKey(p);
       l.inflight = true;
       try {
@@ -375,15 +383,36 @@
       } finally { l.inflight = false; }
     }
   }
+  // Where a line's label goes: a radial's far end; an interval ring's northernmost vertex.
+  function labelAt(f) {
+    const g = f.geometry;
+    const parts = g.type === "MultiLineString" ? g.coordinates : g.type === "LineString" ? [g.coordinates] : [];
+    const pts = parts.flat();
+    if (!pts.length) return null;
+    const [lon, lat] = f.properties.kind === "radial" ? parts[parts.length - 1].at(-1)
+                                                      : pts.reduce((a, b) => (b[1] > a[1] ? b : a));
+    return [lat, lon];
+  }
   function draw(l, fc) {
+    const labels = [];
     const layers = fc.features.map((f, i) => {
+      const kind = f.properties.kind;
       const n = state.systems.length ? state.systems.indexOf(f.properties.system) : 0;
-      const c = colour(n >= 0 ? n : i);
+      const c = kind === "radial" ? "#3e4a56" : colour(n >= 0 ? n : (kind ? 0 : i));
+      if (kind) { // interval rings and radials: thin dashed lines, labelled with their distance or bearing
+        const at = labelAt(f);
+        const text = kind === "radial" ? `${num(f.properties.bearing_deg, 1).replace(/\.0$/, "")}°` : km(f.properties.distance_km);
+        if (at) labels.push(L.tooltip({ permanent: true, direction: "center", className: `wdb-furniture-label wdb-${kind}-label`,
+                                        interactive: false }).setLatLng(at).setContent(labelNode(text)));
+        return L.geoJSON(f, { interactive: false, className: `range-${kind}`, smoothFactor: 0.5,
+          style: { color: c, weight: 1, opacity: 0.8, fill: false, dashArray: kind === "radial" ? "6 4" : "3 4" } });
+      }
       return L.geoJSON(f, { interactive: false, className: "range-ring", smoothFactor: 0.5,
         style: { color: c, weight: 2, opacity: 0.9, fillColor: c, fillOpacity: 0.1, dashArray: dash(n >= 0 ? n : i) } });
     });
-    l.layer.clearLayers();
+    l.layer.clearLayers(); l.labels.clearLayers();
     layers.forEach((x) => l.layer.addLayer(x));
+    labels.forEach((x) => l.labels.addLayer(x));
     l.fc = fc;
   }
   function redrawAll() { state.points.forEach(requestRings); }
@@ -513,6 +542,9 @@
   async function restore() {
     const q = new URLSearchParams(location.search);
     state.range = q.get("range") || ""; state.minRange = q.get("min_range") || "";
+    state.every = q.get("every") || ""; state.sector = q.get("sector") || ""; state.radials = q.get("radials") || "";
+    state.bearings = q.getAll("bearing").map((b) => b.trim()).filter(Boolean);
+    $("every").value = state.every; $("sector").value = state.sector; $("radials").value = state.radials;
     state.title = q.get("title") || ""; state.countries = q.getAll("country").join(", ");
     $("range").value = state.range; $("min-range").value = state.minRange; $("title").value = state.title;
     $("countries").value = state.countries;
@@ -561,9 +593,12 @@
       if (e.key === "Enter") { const first = document.querySelector("#system-results li[data-id]"); if (first) pickSystem(first.dataset.id); e.preventDefault(); }
       if (e.key === "Escape") $("system-results").replaceChildren();
     });
-    const onRange = debounce(() => { state.range = $("range").value; state.minRange = $("min-range").value; systemsChanged(); }, 300);
-    $("range").addEventListener("input", onRange);
-    $("min-range").addEventListener("input", onRange);
+    const onRange = debounce(() => {
+      state.range = $("range").value; state.minRange = $("min-range").value;
+      state.every = $("every").value; state.sector = $("sector").value; state.radials = $("radials").value.trim();
+      systemsChanged();
+    }, 300);
+    for (const id of ["range", "min-range", "every", "sector", "radials"]) $(id).addEventListener("input", onRange);
     $("title").addEventListener("input", debounce(() => { state.title = $("title").value; saveUrl(); }, 200));
     $("countries").addEventListener("input", debounce(() => { state.countries = $("countries").value; saveUrl(); }, 200));
     document.querySelectorAll("input[name=mode]").forEach((r) => r.addEventListener("change", (e) => { state.mode = e.target.value; }));
