@@ -516,3 +516,15 @@ def test_offline_reach_map_needs_no_network(run_cli, tmp_path):
     assert code == 0, err
     page = (tmp_path / "off.html").read_text(encoding="utf-8")
     assert external_refs(page) == [] and "reach-line" in page and "tile.openstreetmap" not in page
+
+
+def test_the_bundled_gazetteer_leaves_city_sections_out(run_cli):
+    """GeoNames PPLX sections (Kharkiv's Saltivka) are never counted as cities, and the caveat says so."""
+    from weaponsdb.coverage import sections_marked
+    from weaponsdb.gazetteer import cities
+
+    table = cities()
+    assert sections_marked() and "PPLX" not in set(table["feature"])
+    assert "PPLX" in set(cities(sections=True)["feature"]), "the gazetteer does know sections"
+    code, _, err = run_cli("compare", "iskander-m", "--from", "Belgorod", "--country", "UA")
+    assert code == 0 and "sections of a city (PPLX) are not counted" in err

@@ -335,7 +335,8 @@ def sections_marked() -> bool:
     """Whether the gazetteer flags sections of populated places (PPLX), so compare() can leave them out."""
     from .gazetteer import cities
 
-    return cities().get("pplx") is not None
+    table = cities()
+    return "feature" in table or table.get("pplx") is not None
 
 
 def _city_table(countries) -> tuple[dict, np.ndarray]:
@@ -349,6 +350,8 @@ def _city_table(countries) -> tuple[dict, np.ndarray]:
     full = cities()
     table = {k: np.asarray(full[k]) for k in ("name", "country", "lat", "lon", "population", "region") if k in full}
     pplx = full.get("pplx")
+    if pplx is None and "feature" in full:
+        pplx = np.asarray(full["feature"]) == "PPLX"
     if pplx is not None and np.any(pplx):
         keep = ~np.asarray(pplx, dtype=bool)
         table = {k: v[keep] for k, v in table.items()}
