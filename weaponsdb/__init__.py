@@ -27,9 +27,11 @@ _HOMES = {
     "raster_population": "population",
     "parse_distance": "units", "area_km2": "geodesy",
     "WeaponsDBError": "errors", "InputError": "errors", "UnknownNameError": "errors", "CatalogError": "errors",
-    "DataError": "errors", "OfflineError": "errors",
+    "DataError": "errors", "OfflineError": "errors", "AmbiguousNameError": "catalog", "AmbiguousPlaceError": "gazetteer",
 }
 __all__ = [
+    "AmbiguousNameError",
+    "AmbiguousPlaceError",
     "Catalog",
     "CatalogError",
     "DataError",
@@ -83,8 +85,9 @@ if TYPE_CHECKING:
         save_html,
         write_rings,
     )
-    from .catalog import Catalog, load_catalog
+    from .catalog import AmbiguousNameError, Catalog, load_catalog
     from .errors import CatalogError, DataError, InputError, OfflineError, UnknownNameError, WeaponsDBError
+    from .gazetteer import AmbiguousPlaceError
     from .geodesy import area_km2
     from .model import MapSpec, Origin, Place, RangeSpec, Source, System
     from .population import raster_population
