@@ -128,3 +128,29 @@ def run_cli(cli_env, tmp_path):
         return run_cli_in(cli_env, cwd or tmp_path, *args, input=input, timeout=timeout)
 
     return run
+
+
+def _browser_unavailable(reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must run the browser tests (install Debian's chromium package)")
+    pytest.skip(f"{reason}; install Debian's chromium package to run the browser tests")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright (never ``playwright install``); missing, it skips, or fails under CI."""
+    import shutil
+
+    from weaponsdb.screenshot import CHROMIUM_ARGS
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _browser_unavailable("playwright is not installed")
+    executable = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+    if executable is None:
+        _browser_unavailable("no chromium executable on PATH or at /usr/bin/chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -4,8 +4,6 @@ Uses the system Chromium (Debian's ``chromium``), never ``playwright install``. 
 tests skip, except under CI (``CI`` set), where a missing browser is a failure.
 """
 
-import os
-import shutil
 
 import pytest
 
@@ -13,31 +11,9 @@ from weaponsdb.export import write_atomic
 from weaponsdb.geodesy import distances_m
 from weaponsdb.maps import build_map, render_html
 from weaponsdb.model import MapSpec, Place, RangeSpec, Source, System
-from weaponsdb.screenshot import CHROMIUM_ARGS
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
 WIDTH, HEIGHT = 1200, 800
 XSS = "<img src=x onerror=alert(1)>"
-
-
-def _unavailable(reason: str):
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}; CI must run the browser tests (install Debian's chromium package)")
-    pytest.skip(f"{reason}; install Debian's chromium package to run the browser tests")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed")
-    if CHROMIUM is None:
-        _unavailable("no chromium executable on PATH or at /usr/bin/chromium")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 class Opened:

@@ -10,7 +10,6 @@ Without Chromium the tests skip, except under CI (``CI`` set), where that is a f
 """
 
 import os
-import shutil
 import threading
 import time
 from pathlib import Path
@@ -24,17 +23,8 @@ import uvicorn
 from weaponsdb.explore.app import create_app
 from weaponsdb.explore.server import bind
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
 GEOD = pyproj.Geod(ellps="WGS84")
 XSS = "<img src=x onerror=alert(1)>"
-
-
-def _unavailable(reason: str):
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}; CI must run the browser tests (install Debian's chromium package)")
-    pytest.skip(f"{reason}; install Debian's chromium package to run the browser tests")
 
 
 @pytest.fixture(scope="module")
@@ -58,20 +48,6 @@ def server():
 def api(server):
     with httpx.Client(base_url=server, timeout=60) as c:
         yield c
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed")
-    if CHROMIUM is None:
-        _unavailable("no chromium executable on PATH or at /usr/bin/chromium")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 class Explorer:
