@@ -23,6 +23,7 @@ import pandas as pd
 
 from .geodesy import distances_m
 from .model import Place, System
+from .placefile import LAT_COLUMNS, LON_COLUMNS
 
 _R_M = 6_371_008.8
 #: Bounds on (ellipsoidal geodesic) / (great-circle distance at radius _R_M), with a margin for rounding.
@@ -172,9 +173,7 @@ def frame(total: np.ndarray, systems: Sequence[System], launches: Sequence[Place
 
 # --- Inputs and engines: what coverage_counts in the API accepts, and where the kernel runs. ---------------------
 
-#: Column spellings read as latitude / longitude / labels, as in a targets CSV.
-LAT_NAMES = ("lat", "latitude", "y")
-LON_NAMES = ("lon", "lng", "long", "longitude", "x")
+#: Column spellings read as labels, as in a targets CSV (latitude and longitude: placefile's).
 LABEL_NAMES = ("name", "label", "city", "target", "place")
 FILE_SUFFIXES = (".parquet", ".pq", ".csv")
 
@@ -184,11 +183,11 @@ def coordinate_columns(columns: Sequence[str], what: str = "targets") -> tuple[s
     from .errors import InputError
 
     folded = {str(c).strip().lower(): str(c) for c in columns}
-    lat = next((folded[n] for n in LAT_NAMES if n in folded), None)
-    lon = next((folded[n] for n in LON_NAMES if n in folded), None)
+    lat = next((folded[n] for n in LAT_COLUMNS if n in folded), None)
+    lon = next((folded[n] for n in LON_COLUMNS if n in folded), None)
     if lat is None or lon is None:
         raise InputError(f"{what} columns {', '.join(map(str, columns))} have no recognisable latitude and longitude: "
-                         f"expected one of {'/'.join(LAT_NAMES)} and one of {'/'.join(LON_NAMES)}")
+                         f"expected one of {'/'.join(LAT_COLUMNS)} and one of {'/'.join(LON_COLUMNS)}")
     return lat, lon
 
 

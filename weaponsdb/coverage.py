@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .counts import LAT_NAMES, LON_NAMES
 from .errors import InputError
 from .geodesy import area_km2, distances_m, ring
 from .model import Place, System
+from .placefile import LAT_COLUMNS, LON_COLUMNS
 from .points import parse_point
 
 if TYPE_CHECKING:
@@ -420,7 +420,6 @@ def _ranges(records: Sequence[System]) -> tuple[np.ndarray, np.ndarray]:
 
 _EXPECTED = ("expected a UTF-8 CSV with a header row and columns name,lat,lon (also city/label, latitude/y, "
              "lng/longitude/x; decimal degrees or DMS) or a single column place (place names or any point notation)")
-_LAT, _LON = LAT_NAMES, LON_NAMES
 _NAME = ("name", "city", "label", "target")
 _COORD_CELL = re.compile(r"^[\d\s.°º'\"′″+\-NSEWnsewdms]*\d[\d\s.°º'\"′″+\-NSEWnsewdms]*$")
 
@@ -475,7 +474,7 @@ def _target_columns(header: list[str], path: Path, line: int) -> dict:
     def find(names):
         return next((header.index(n) for n in names if n in header), None)
 
-    columns = {"lat": find(_LAT), "lon": find(_LON), "name": find(_NAME), "place": find(("place",))}
+    columns = {"lat": find(LAT_COLUMNS), "lon": find(LON_COLUMNS), "name": find(_NAME), "place": find(("place",))}
     if columns["lat"] is not None and columns["lon"] is not None:
         if columns["name"] is None:
             columns["name"] = columns["place"]
