@@ -1,8 +1,7 @@
 """A reach table drawn: targets, launch points and the geodesic between each pair, with distances and margins.
 
-``add_reach_layers`` only adds layers to a ``folium.Map``, so it works on any map: the bare one
-:func:`reach_map` makes, or a range-ring map from ``maps.build_map`` when the rings should show
-too. Lines are sampled along the WGS84 geodesic (a straight Leaflet line would be a rhumb-ish
+``add_reach_layers`` only adds layers to a ``folium.Map``: the command line puts them on the
+range-ring map ``maps.build_map`` draws. Lines are sampled along the WGS84 geodesic (a straight Leaflet line would be a rhumb-ish
 Mercator chord, hundreds of km off on long shots) and unwrapped across the antimeridian so a
 Pacific shot is one line, not one that runs round the world.
 """
@@ -14,14 +13,11 @@ import html
 import folium
 import numpy as np
 import pandas as pd
-import pyproj
 
 from .errors import InputError
+from .geodesy import GEOD
 
-GEOD = pyproj.Geod(ellps="WGS84")
 IN_RANGE, OUT_OF_RANGE = "#1a7f37", "#b42318"
-#: Offline background: the sea around the bundled country outlines.
-SEA = "#dfe9f2"
 #: Vertices per geodesic line: smooth at any zoom a reader uses for a reach question.
 SAMPLES = 64
 
@@ -81,40 +77,3 @@ def add_reach_layers(m: folium.Map, frame: pd.DataFrame, *, max_lines_per_pair: 
                                 ).add_to(group)
         group.add_to(m)
     return m
-
-
-def reach_map(frame: pd.DataFrame, *, title: str | None = None, offline: bool = False) -> folium.Map:
-    """A map holding only the reach layers, zoomed to them.
-
-    Online OpenStreetMap tiles by default; ``offline`` draws the bundled country outlines instead,
-    and :func:`render` then inlines every asset so the page makes no network request.
-    """
-    lats = np.concatenate([frame["launch_lat"], frame["target_lat"]]).astype(float)
-    lons = np.concatenate([frame["launch_lon"], frame["target_lon"]]).astype(float)
-    m = folium.Map(tiles=None if offline else "OpenStreetMap", control_scale=True)
-    if offline:
-        from .countries import regional_basemap
-
-        pad = 10.0
-        box = (float(lons.min()) - pad, float(lats.min()) - pad, float(lons.max()) + pad, float(lats.max()) + pad)
-        folium.GeoJson(regional_basemap(box), name="Countries", control=False, interactive=False,
-                       style_function=lambda _f: {"color": "#ffffff", "weight": 0.8, "fillColor": "#c9c9c9",
-                                                  "fillOpacity": 1.0}).add_to(m)
-        m.get_root().header.add_child(folium.Element(  # type: ignore[attr-defined]
-            f"<style>.folium-map.leaflet-container{{background:{SEA}}}</style>"))
-    if title:
-        m.get_root().html.add_child(folium.Element(  # type: ignore[attr-defined]
-            f'<div style="position:fixed;top:10px;left:50px;z-index:1000;background:#fff;padding:4px 8px;'
-            f'font:14px sans-serif;border-radius:4px">{html.escape(title)}</div>'))
-    add_reach_layers(m, frame)
-    m.fit_bounds([[float(lats.min()), float(lons.min())], [float(lats.max()), float(lons.max())]], padding=(30, 30))
-    folium.LayerControl(collapsed=True).add_to(m)
-    return m
-
-
-def render(m: folium.Map, *, offline: bool = False) -> str:
-    """The map's HTML page; offline, with Leaflet and every other asset inlined (no network at all)."""
-    from .offline import drop_unused, inline_assets
-
-    page = m.get_root().render()
-    return inline_assets(page) if offline else drop_unused(page)
