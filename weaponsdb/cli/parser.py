@@ -16,6 +16,8 @@ examples:
   weaponsdb show "Fath 360"                      specs, aliases and sources of one system
   weaponsdb list --category SRBM --units mi      browse the catalogue
   weaponsdb map fath-360 --from Belgorod --from Kursk --offline
+  weaponsdb map hwasong-17 --from Pyongyang -o hwasong-17.png      a figure to print (.png, .svg, .pdf)
+  weaponsdb map iskander-m --from Belgorod --every 100km --sector 200-300 --mark Kyiv
   weaponsdb ring iskander-m --from "50.6N 36.6E" -o iskander.geojson
   weaponsdb distance Belgorod Kyiv
   weaponsdb reach Kyiv --from Belgorod --system fath-360 --system iskander-m
@@ -119,8 +121,9 @@ def build_parser() -> Parser:
     _geocode_arg(c)
     display_args(c)
 
-    c = command("map", "draw range rings on an HTML map", "Draw range rings on a Leaflet HTML map. Online tiles by "
-                "default; --offline makes a self-contained file that needs no network at all.")
+    c = command("map", "draw range rings on an HTML map or a figure", "Draw range rings on a Leaflet HTML map. Online "
+                "tiles by default; --offline makes a self-contained file that needs no network at all. With -o FILE.png, "
+                ".svg or .pdf it draws a figure to print instead, in a projection chosen from the range.")
     c.add_argument("systems", nargs="*", metavar="SYSTEM", help="systems to draw (omit with --range for an ad-hoc ring)")
     _launch_args(c, required=True)
     _range_args(c)
